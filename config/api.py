@@ -1,0 +1,15 @@
+"""The JSON API (OpenAPI 3.1 at /api/v1/openapi.json): one router per app, mounted here."""
+
+from ninja import NinjaAPI
+
+from sihai.areas.api import router as areas_router
+from sihai.core.api_errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Sihai API",
+    version="1",
+    description="Sihai (四海之家) platform API. Errors are JSON: {code, message}.",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/areas/", areas_router, tags=["areas"])

@@ -1,0 +1,186 @@
+"""Settings shared by every environment. Each setting says why it is here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from config.env import BASE_DIR, database_from_url, env
+
+# --- Core -------------------------------------------------------------------
+
+# Overridden per environment; production refuses to start without a real one.
+SECRET_KEY = env.str("SIHAI_SECRET_KEY", default="")
+DEBUG = env.bool("SIHAI_DEBUG", default=False)
+ALLOWED_HOSTS: list[str] = env.list("SIHAI_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+# Demo personas and `sihai seed-demo` exist only where this is true; production
+# turns it off so the published demo password can never open a real account.
+SIHAI_DEMO_ENABLED = False
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # django-ninja: JSON APIs with OpenAPI 3.1 (and its export_openapi_schema command).
+    "ninja",
+    # Django 6's django.tasks API, backported; the queue lives in our own database.
+    "django_tasks",
+    "django_tasks_db",
+    # Sihai: the shared kernel first, then domain apps, then UI shells.
+    "sihai.core",
+    "sihai.areas",
+    "sihai.accounts",
+    "sihai.portal",
+    "sihai.workbench",
+    "sihai.demo",
+]
+
+MIDDLEWARE = [
+    # First, so every response (even an error page) carries the request id and is logged.
+    "sihai.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    # Serves the static files (our own and the npm-installed libraries) without a separate server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sihai" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sihai.core.context_processors.preferences",
+                "sihai.workbench.context_processors.workbench",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+
+# SQLite (embedded, one workstation or a demo) unless DATABASE_URL names PostgreSQL.
+DATABASES = {"default": database_from_url(env.str("DATABASE_URL", default=""))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity ---------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["sihai.accounts.backends.StaffPasswordBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workbench:home"
+LOGOUT_REDIRECT_URL = "portal:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Languages and time -----------------------------------------------------
+
+# Chinese first: the city's residents and staff read Chinese; English for partners and visitors.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "sihai" / "locale"]
+# Kept for a year so a resident's language choice survives closing the browser.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `npm ci` puts htmx, ECharts and Leaflet. The directories are added only
+# when present, so a checkout without them still runs (pages lose charts and maps).
+NODE_MODULES_DIR = env.path("SIHAI_NODE_MODULES", default=BASE_DIR / "node_modules")
+VENDOR_DIRS = {
+    "vendor/htmx": NODE_MODULES_DIR / "htmx.org" / "dist",
+    "vendor/echarts": NODE_MODULES_DIR / "echarts" / "dist",
+    "vendor/leaflet": NODE_MODULES_DIR / "leaflet" / "dist",
+}
+STATICFILES_DIRS: list[Any] = [BASE_DIR / "sihai" / "static"] + [
+    (prefix, str(path)) for prefix, path in VENDOR_DIRS.items() if path.is_dir()
+]
+# The third-party files a template may ask for by name (see sihai/core/templatetags/vendor.py).
+SIHAI_VENDOR_ASSETS = {
+    "htmx": "vendor/htmx/htmx.min.js",
+    "echarts": "vendor/echarts/echarts.min.js",
+    "leaflet.js": "vendor/leaflet/leaflet.js",
+    "leaflet.css": "vendor/leaflet/leaflet.css",
+}
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Tasks ------------------------------------------------------------------
+
+# A database-backed queue: no extra server to run, transactional enqueue (ADR 0003).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Security headers shared by all environments ----------------------------
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Sihai ------------------------------------------------------------------
+
+# Name shown in page titles and the header; a deployment may rename its instance.
+SIHAI_CITY_CODE = env.str("SIHAI_CITY_CODE", default="5301")
+# Cookie that remembers care mode (适老化: large text and targets) per browser.
+SIHAI_CARE_MODE_COOKIE = "sihai_care"
+
+# --- Logging ----------------------------------------------------------------
+
+# One JSON object per line on stdout: easy to ship, easy to grep by request id.
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "sihai.core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "sihai.core.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("SIHAI_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The request middleware logs every request itself; Django's copy would duplicate it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,25 @@
+"""The URL map: portal at the root, workbench under /workbench/, APIs under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from sihai.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("prefs/language", core_views.set_language, name="set_language"),
+    path("prefs/care-mode", core_views.set_care_mode, name="set_care_mode"),
+    path("accounts/", include("sihai.accounts.urls")),
+    path("workbench/areas/", include("sihai.areas.urls")),
+    path("workbench/", include("sihai.workbench.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("sihai.portal.urls")),
+]
+
+handler400 = "sihai.core.views.bad_request"
+handler403 = "sihai.core.views.permission_denied"
+handler404 = "sihai.core.views.page_not_found"
+handler500 = "sihai.core.views.server_error"

@@ -1,0 +1,134 @@
+"""The demo city's staff: the documented personas, and at city scale staff everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from sihai.accounts.backends import DEMO_PASSWORD
+from sihai.accounts.models import Department, RoleAssignment, User
+from sihai.accounts.roles import Role
+from sihai.areas.codes import Level
+from sihai.areas.models import AdministrativeArea
+from sihai.core.seeding import SeedContext, seeder
+from sihai.core.synth import person_name
+
+# Django's marker for "no password can match" (see make_password(None)).
+UNUSABLE = "!"
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    display_name: str
+    area_code: str
+    role: Role
+    department: str | None = None
+    is_staff_admin_site: bool = False
+
+
+PERSONAS: list[Persona] = [
+    Persona("city_officer", "昆明市 · 市级干部 周明", "5301", Role.CITY_OFFICER),
+    Persona("wuhua_officer", "五华区 · 区干部 李红", "530102", Role.DISTRICT_OFFICER),
+    Persona("panlong_officer", "盘龙区 · 区干部 赵刚", "530103", Role.DISTRICT_OFFICER),
+    Persona("huashan_officer", "华山街道 · 街道干部 王芳", "530102001", Role.SUBDISTRICT_OFFICER),
+    Persona("lianmeng_officer", "联盟街道 · 街道干部 陈杰", "530103004", Role.SUBDISTRICT_OFFICER),
+    Persona("cuihu_worker", "翠湖西路社区 · 社工 杨丽", "530102001001", Role.COMMUNITY_WORKER),
+    Persona("xiaoba_worker", "小坝社区 · 社工 马燕", "530103004001", Role.COMMUNITY_WORKER),
+    Persona("edu_wuhua", "五华区教育体育局 · 张静", "530102", Role.DEPARTMENT_OFFICER, "education"),
+    Persona(
+        "insurance_city",
+        "昆明市医疗保障局 · 刘洋",
+        "5301",
+        Role.DEPARTMENT_OFFICER,
+        "medical_insurance",
+    ),
+    Persona("sysadmin", "系统管理员", "5301", Role.SYSTEM_ADMIN, None, True),
+    Persona("secadmin", "安全管理员", "5301", Role.SECURITY_ADMIN, None, True),
+    Persona("auditadmin", "审计管理员", "5301", Role.AUDIT_ADMIN, None, True),
+]
+
+
+@seeder("personas", order=10)
+@transaction.atomic
+def seed_personas(ctx: SeedContext) -> None:
+    """Create or reset the documented personas with exactly their documented role."""
+    departments = {d.code: d for d in Department.objects.all()}
+    password = make_password(DEMO_PASSWORD)
+    created = 0
+    for persona in PERSONAS:
+        user, was_created = User.objects.get_or_create(
+            username=persona.username,
+            defaults={"display_name": persona.display_name, "password": password},
+        )
+        if was_created:
+            created += 1
+        user.display_name = persona.display_name
+        user.is_staff = persona.is_staff_admin_site
+        user.is_active = True
+        user.save(update_fields=["display_name", "is_staff", "is_active"])
+        department = departments[persona.department] if persona.department else None
+        assignment, _ = RoleAssignment.objects.get_or_create(
+            user=user, area_id=persona.area_code, role=persona.role, department=department
+        )
+        RoleAssignment.objects.filter(user=user).exclude(pk=assignment.pk).delete()
+    ctx.note("personas created", created)
+
+
+@seeder("staff", order=20)
+@transaction.atomic
+def seed_staff_everywhere(ctx: SeedContext) -> None:
+    """At city scale: a worker in every community, an officer in every subdistrict and
+    district, and an officer of every department in every district. Bulk-inserted; they
+    cannot sign in (unusable password) — only the personas can."""
+    if not ctx.scale.staff_everywhere:
+        return
+    areas = list(
+        AdministrativeArea.objects.exclude(level=Level.CITY)
+        .values_list("code", "level")
+        .order_by("code")
+    )
+    departments = list(Department.objects.order_by("code"))
+    role_for_level = {
+        Level.COUNTY: Role.DISTRICT_OFFICER,
+        Level.TOWNSHIP: Role.SUBDISTRICT_OFFICER,
+        Level.VILLAGE: Role.COMMUNITY_WORKER,
+    }
+    planned: list[tuple[str, str, Role, Department | None]] = []
+    for code, level in areas:
+        planned.append((f"staff_{code}", code, role_for_level[Level(level)], None))
+        if level == Level.COUNTY:
+            planned.extend(
+                (f"staff_{code}_{dept.code}", code, Role.DEPARTMENT_OFFICER, dept)
+                for dept in departments
+            )
+    existing = set(
+        User.objects.filter(username__startswith="staff_").values_list("username", flat=True)
+    )
+    todo = [p for p in planned if p[0] not in existing]
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=username,
+                display_name=person_name(ctx.rng),
+                password=UNUSABLE,
+                is_active=True,
+            )
+            for username, _code, _role, _dept in todo
+        ],
+        batch_size=1000,
+    )
+    by_name = {u.username: u for u in users}
+    if any(u.pk is None for u in users):
+        # Backends that do not return primary keys from bulk inserts: read them back.
+        by_name = {u.username: u for u in User.objects.filter(username__in=list(by_name))}
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=by_name[username], area_id=code, role=role, department=dept)
+            for username, code, role, dept in todo
+        ],
+        batch_size=1000,
+    )
+    ctx.note("synthetic staff created", len(todo))
