@@ -7,3 +7,5 @@ DEBUG = False
 SECRET_KEY = env.str("SIHAI_SECRET_KEY", default="demo-only-not-a-secret-never-use-in-production")
 SIHAI_DEMO_ENABLED = True
 WHITENOISE_USE_FINDERS = True
+# No collected static directory here: files are served from the apps and node_modules.
+STATIC_ROOT = None

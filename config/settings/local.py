@@ -8,3 +8,5 @@ SECRET_KEY = env.str("SIHAI_SECRET_KEY", default="local-development-only-not-a-s
 SIHAI_DEMO_ENABLED = True
 # Serve static files straight from the app and npm directories, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
+# No collected static directory here: files are served from the apps and node_modules.
+STATIC_ROOT = None

@@ -11,3 +11,5 @@ WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING["root"]["level"] = "WARNING"
+# No collected static directory here: files are served from the apps and node_modules.
+STATIC_ROOT = None

@@ -20,9 +20,7 @@ DEMO_PASSWORD = "Sihai-demo-2026"  # noqa: S105  (published on purpose; accepted
 
 
 class StaffPasswordBackend(ModelBackend):
-    # django-stubs types BaseBackend and ModelBackend.authenticate differently; this
-    # matches ModelBackend, which is what Django calls.
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

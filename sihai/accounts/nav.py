@@ -9,7 +9,7 @@ from sihai.areas import counters
 def _staff_by_child(parent_code: str, child_length: int) -> dict[str, int]:
     return counters.count_by_child_prefix(
         RoleAssignment.objects.all(),
-        "area_id",
+        "area__code",
         parent_code,
         child_length,
     )

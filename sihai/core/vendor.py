@@ -19,6 +19,9 @@ def vendor_path(name: str) -> str | None:
     path: str | None = settings.SIHAI_VENDOR_ASSETS.get(name)
     if path is None:
         return None
-    if finders.find(path) or staticfiles_storage.exists(path):
+    if finders.find(path):
+        return path
+    # In production the files are collected (and hashed) into STATIC_ROOT instead.
+    if settings.STATIC_ROOT and staticfiles_storage.exists(path):
         return path
     return None

@@ -1,0 +1,339 @@
+"""Requests per second of Sihai's ``/healthz`` and ``/``, as a ratio to a bare Django hello-world.
+
+Run from the repository root (``bash bench/http_rps.sh`` wraps this)::
+
+    .venv/bin/python bench/http_rps.py [--duration 10] [--rounds 3] [--threads 2] [--connections 16]
+
+What it does, all on 127.0.0.1 and all bounded in time:
+
+1. migrates and seeds (``load-areas``, ``seed-demo --scale demo``) a fresh SQLite file in a
+   temporary directory, with ``DJANGO_SETTINGS_MODULE=config.settings.demo`` and the same
+   SQLite options as the default database of ``make demo`` (WAL, IMMEDIATE transactions);
+2. starts Sihai (``gunicorn config.wsgi``) and the hello-world (``bench/hello/hello.py``)
+   with identical gunicorn flags, each in its own process group, on free ports;
+3. warms every target up, then runs ``wrk --latency`` against Sihai ``/healthz``, Sihai ``/``
+   and hello-world ``/`` in turn, ``--rounds`` times (interleaved, so drift in the machine's
+   load hits all three alike), and prints the median of the rounds with the ratio to hello;
+4. stops both servers (their whole process groups) and removes the temporary directory.
+
+The load generator (wrk) runs on the same cores as the servers: the figures are a ratio on
+one machine, not a capacity statement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = REPO / ".venv" / "bin"
+HELLO_DIR = REPO / "bench" / "hello"
+# The flags of `make demo`; both servers get exactly these.
+GUNICORN_FLAGS = ["--workers", "2", "--threads", "4", "--log-level", "warning"]
+# Same SQLite options as config.env.database_from_url("") (the default `make demo` database).
+SQLITE_OPTIONS = (
+    "timeout=20&transaction_mode=IMMEDIATE"
+    "&init_command=PRAGMA%20journal_mode%3DWAL%3B%20PRAGMA%20synchronous%3DNORMAL%3B"
+)
+READY_TIMEOUT_S = 60.0
+HELLO = "hello-world /"
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx_3xx: int
+    socket_errors: int
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * _UNIT_MS[unit]
+
+
+def parse_wrk(text: str) -> WrkResult:
+    """Read requests/sec, the 50th and 99th latency percentiles and error counts."""
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.MULTILINE)
+    p50 = re.search(r"^\s+50%\s+([\d.]+)(us|ms|s|m|h)\s*$", text, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m|h)\s*$", text, re.MULTILINE)
+    total = re.search(r"^\s+(\d+) requests in", text, re.MULTILINE)
+    if not (rps and p50 and p99 and total):
+        msg = f"could not parse wrk output:\n{text}"
+        raise ValueError(msg)
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    return WrkResult(
+        rps=float(rps.group(1)),
+        p50_ms=_ms(*p50.groups()),
+        p99_ms=_ms(*p99.groups()),
+        requests=int(total.group(1)),
+        non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in sock.groups()) if sock else 0,
+    )
+
+
+def run_wrk(url: str, *, threads: int, connections: int, duration: int) -> WrkResult:
+    argv = [
+        shutil.which("wrk") or "/usr/bin/wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--latency",
+        url,
+    ]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=duration + 60)
+    return parse_wrk(done.stdout)
+
+
+def http_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> float:
+    """Poll ``url`` until it answers 200; return the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if proc.poll() is not None:
+            msg = f"server exited with {proc.returncode} before {url} answered"
+            raise RuntimeError(msg)
+        if http_status(url) == 200:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    msg = f"{url} did not answer 200 within {timeout:.0f} s"
+    raise TimeoutError(msg)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server's whole process group (gunicorn master and workers)."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def serving(
+    argv: Sequence[str], *, cwd: Path, env: dict[str, str], ready_url: str, log: IO[bytes]
+) -> Iterator[float]:
+    """Start a server in a new process group, yield its start-up time, always stop it."""
+    proc = subprocess.Popen(
+        list(argv), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        yield wait_ready(ready_url, proc, READY_TIMEOUT_S)
+    finally:
+        stop_group(proc)
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    sihai = str(BIN / "sihai")
+    for argv in (
+        [sihai, "migrate", "--verbosity", "0"],
+        [sihai, "load-areas"],
+        [sihai, "seed-demo", "--scale", "demo", "--quiet-personas"],
+    ):
+        subprocess.run(argv, cwd=REPO, env=env, check=True, timeout=600, stdout=subprocess.DEVNULL)
+
+
+def machine_facts() -> dict[str, str]:
+    mem_kb = 0
+    with Path("/proc/meminfo").open() as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    cpu = ""
+    with Path("/proc/cpuinfo").open() as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    wrk_version = subprocess.run(
+        [shutil.which("wrk") or "/usr/bin/wrk", "-v"], capture_output=True, text=True, check=False
+    )
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nproc": str(os.cpu_count()),
+        "ram_gib": f"{mem_kb / 1024 / 1024:.1f}",
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "wrk": (wrk_version.stdout + wrk_version.stderr).strip().splitlines()[0],
+        "loadavg_before": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
+    }
+
+
+def measure(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, list[WrkResult]]:
+    """Check each target answers 200, warm it up, then run the interleaved rounds."""
+    load = {"threads": args.threads, "connections": args.connections}
+    for target in targets:
+        status = http_status(target.url)
+        if status != 200:
+            msg = f"{target.url} answered {status}, not 200"
+            raise RuntimeError(msg)
+        run_wrk(target.url, duration=args.warmup, **load)
+    results: dict[str, list[WrkResult]] = {t.name: [] for t in targets}
+    for round_no in range(1, args.rounds + 1):
+        for target in targets:
+            result = run_wrk(target.url, duration=args.duration, **load)
+            results[target.name].append(result)
+            print(
+                f"round {round_no} {target.name:<22} {result.rps:9.1f} rps  "
+                f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+                f"non-2xx {result.non_2xx_3xx}  socket errors {result.socket_errors}",
+                flush=True,
+            )
+    return results
+
+
+def print_summary(
+    results: dict[str, list[WrkResult]], args: argparse.Namespace
+) -> dict[str, dict[str, float]]:
+    hello_rps = statistics.median(r.rps for r in results[HELLO])
+    print()
+    print(f"Median of {args.rounds} rounds of {args.duration} s each:")
+    print()
+    print("| target | requests/s | p50 latency | p99 latency | ratio to hello-world |")
+    print("|---|---:|---:|---:|---:|")
+    summary: dict[str, dict[str, float]] = {}
+    for name, runs in results.items():
+        rps = statistics.median(r.rps for r in runs)
+        p50 = statistics.median(r.p50_ms for r in runs)
+        p99 = statistics.median(r.p99_ms for r in runs)
+        ratio = rps / hello_rps
+        summary[name] = {"rps": rps, "p50_ms": p50, "p99_ms": p99, "ratio": ratio}
+        print(f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {ratio:.2f} |")
+    return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per target (median)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per target")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+    if not 1 <= args.duration <= 60 or not 1 <= args.rounds <= 10:
+        parser.error("--duration must be 1..60 and --rounds 1..10 (bounded load)")
+
+    facts = machine_facts()
+    for key, value in facts.items():
+        print(f"{key}: {value}")
+    flags = " ".join(GUNICORN_FLAGS)
+    print(f"gunicorn flags (both servers): {flags}")
+    print(f"wrk: -t{args.threads} -c{args.connections} -d{args.duration}s --latency")
+
+    with tempfile.TemporaryDirectory(prefix="sihai-rps-") as tmp:
+        work = Path(tmp)
+        sihai_env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.demo",
+            "DATABASE_URL": f"sqlite:///{work / 'sihai.sqlite3'}?{SQLITE_OPTIONS}",
+        }
+        hello_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        print("preparing the database (migrate, load-areas, seed-demo --scale demo)…", flush=True)
+        prepare_database(sihai_env)
+
+        sihai_port = free_port()
+        hello_port = free_port()
+        while hello_port == sihai_port:
+            hello_port = free_port()
+        gunicorn = str(BIN / "gunicorn")
+        sihai_base = f"http://127.0.0.1:{sihai_port}"
+        hello_base = f"http://127.0.0.1:{hello_port}"
+        targets = [
+            Target("Sihai /healthz", f"{sihai_base}/healthz"),
+            Target("Sihai / (portal home)", f"{sihai_base}/"),
+            Target(HELLO, f"{hello_base}/"),
+        ]
+        with (
+            (work / "sihai.log").open("wb") as sihai_log,
+            (work / "hello.log").open("wb") as hello_log,
+            serving(
+                [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{sihai_port}", *GUNICORN_FLAGS],
+                cwd=REPO,
+                env=sihai_env,
+                ready_url=f"{sihai_base}/readyz",
+                log=sihai_log,
+            ),
+            serving(
+                [
+                    gunicorn,
+                    "hello:application",
+                    "--bind",
+                    f"127.0.0.1:{hello_port}",
+                    *GUNICORN_FLAGS,
+                ],
+                cwd=HELLO_DIR,
+                env=hello_env,
+                ready_url=f"{hello_base}/",
+                log=hello_log,
+            ),
+        ):
+            results = measure(targets, args)
+
+    summary = print_summary(results, args)
+    errors = sum(r.non_2xx_3xx + r.socket_errors for runs in results.values() for r in runs)
+    print()
+    print(f"non-2xx/3xx responses + socket errors over all runs: {errors}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "facts": facts,
+            "summary": summary,
+            "runs": {name: [asdict(r) for r in runs] for name, runs in results.items()},
+        }
+        args.json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    return 0 if errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

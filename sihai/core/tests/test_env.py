@@ -1,0 +1,86 @@
+"""DATABASE_URL handling: clear messages for unusable URLs, before anything touches a driver."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import BASE_DIR, database_from_url
+
+
+def test_no_url_means_the_embedded_sqlite_database() -> None:
+    config = database_from_url("", sqlite_path=Path("/tmp/x.sqlite3"))
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == "/tmp/x.sqlite3"
+
+
+def test_a_postgres_url_is_parsed() -> None:
+    config = database_from_url("postgres://postgres@127.0.0.1:5432/test")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"], config["USER"]) == (
+        "127.0.0.1",
+        5432,
+        "test",
+        "postgres",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgres:///test", "DATABASE_URL has no host"),
+        ("postgres://postgres@/test", "DATABASE_URL has no host"),
+        ("postgres://postgres@127.0.0.1:5432", "DATABASE_URL names no database"),
+        ("mysql://root@127.0.0.1/test", "DATABASE_URL uses the scheme 'mysql'"),
+        ("127.0.0.1:5432/test", "DATABASE_URL uses the scheme"),
+    ],
+)
+def test_an_unusable_url_stops_with_a_clear_message(url: str, message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        database_from_url(url)
+
+
+def _run(settings: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sihai.cli", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_missing_host_stops_start_up_with_the_message_not_a_traceback_of_the_driver() -> None:
+    result = _run("config.settings.local", "check", DATABASE_URL="postgres:///sihai")
+    assert result.returncode != 0
+    assert "DATABASE_URL has no host" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_with_no_warnings() -> None:
+    result = _run(
+        "config.settings.production",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SIHAI_SECRET_KEY="k" * 20 + "Q9x#2mZ!pL7@wR4$vT1^bN8&cF5*hJ3(",
+        SIHAI_ALLOWED_HOSTS="sihai.example.gov.cn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_a_placeholder_secret_key() -> None:
+    result = _run(
+        "config.settings.production",
+        "check",
+        SIHAI_SECRET_KEY="demo-only",
+        SIHAI_ALLOWED_HOSTS="sihai.example.gov.cn",
+    )
+    assert result.returncode != 0
+    assert "SIHAI_SECRET_KEY must be set" in result.stderr
