@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -22,11 +22,10 @@ from sihai.core.seeding import SCALES, SeedContext
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     with django_db_blocker.unblock():
         areas_load_file()
         seed_personas(SeedContext(SCALES["demo"], random.Random(1), io.StringIO()))
-    yield
 
 
 @pytest.fixture

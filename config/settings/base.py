@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +118,7 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
 # Where `npm ci` puts htmx, ECharts and Leaflet. The directories are added only
 # when present, so a checkout without them still runs (pages lose charts and maps).
 NODE_MODULES_DIR = env.path("SIHAI_NODE_MODULES", default=BASE_DIR / "node_modules")

@@ -9,6 +9,7 @@ from django.db import DatabaseError
 from django.test import Client
 
 from sihai.core import views
+from sihai.core.logging import JsonFormatter, RequestIdFilter
 
 
 def test_healthz_answers_without_touching_the_database(client: Client) -> None:
@@ -28,7 +29,9 @@ def test_readyz_is_ready_when_migrated(client: Client) -> None:
 @pytest.mark.django_db
 def test_readyz_says_why_when_migrations_are_pending(client: Client) -> None:
     views._migrations_applied.cache_clear()
-    with mock.patch.object(views.MigrationExecutor, "migration_plan", return_value=[("x", False)]):
+    with mock.patch(
+        "sihai.core.views.MigrationExecutor.migration_plan", return_value=[("x", False)]
+    ):
         response = client.get("/readyz")
     views._migrations_applied.cache_clear()
     assert response.status_code == 503
@@ -37,7 +40,8 @@ def test_readyz_says_why_when_migrations_are_pending(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_readyz_says_why_when_the_database_is_unreachable(client: Client) -> None:
-    with mock.patch.object(views.connection, "cursor", side_effect=DatabaseError("boom")):
+    with mock.patch("sihai.core.views.connection") as connection:
+        connection.cursor.side_effect = DatabaseError("boom")
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "database unreachable"}
@@ -71,8 +75,6 @@ def test_a_malformed_incoming_request_id_is_replaced(client: Client, hostile: st
 def test_the_access_log_is_one_json_line_without_the_query_string(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from sihai.core.logging import JsonFormatter, RequestIdFilter
-
     with caplog.at_level(logging.INFO, logger="sihai.request"):
         response = client.get("/areas/5301/?q=13800000000")
     record = next(r for r in caplog.records if r.name == "sihai.request")
