@@ -118,19 +118,36 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"
-# Where `npm ci` puts htmx, ECharts and Leaflet. The directories are added only
-# when present, so a checkout without them still runs (pages lose charts and maps).
+# Where `sihai collectstatic` gathers files for production.
+STATIC_ROOT: Path | None = env.path("SIHAI_STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Where `npm ci` puts htmx, ECharts and Leaflet. Only the files listed here are served
+# and collected; when they are absent, pages still work (without charts and maps).
 NODE_MODULES_DIR = env.path("SIHAI_NODE_MODULES", default=BASE_DIR / "node_modules")
-VENDOR_DIRS = {
-    "vendor/htmx": NODE_MODULES_DIR / "htmx.org" / "dist",
-    "vendor/echarts": NODE_MODULES_DIR / "echarts" / "dist",
-    "vendor/leaflet": NODE_MODULES_DIR / "leaflet" / "dist",
+SIHAI_VENDOR_FILES = {
+    "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    "vendor/leaflet/leaflet.js": "leaflet/dist/leaflet.js",
+    # leaflet.js names its source map; hashed static storage must find it.
+    "vendor/leaflet/leaflet.js.map": "leaflet/dist/leaflet.js.map",
+    "vendor/leaflet/leaflet.css": "leaflet/dist/leaflet.css",
+    **{
+        f"vendor/leaflet/images/{image}": f"leaflet/dist/images/{image}"
+        for image in (
+            "layers.png",
+            "layers-2x.png",
+            "marker-icon.png",
+            "marker-icon-2x.png",
+            "marker-shadow.png",
+        )
+    },
 }
-STATICFILES_DIRS: list[Any] = [BASE_DIR / "sihai" / "static"] + [
-    (prefix, str(path)) for prefix, path in VENDOR_DIRS.items() if path.is_dir()
+STATICFILES_DIRS = [BASE_DIR / "sihai" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "sihai.core.vendor.VendorFinder",
 ]
-# The third-party files a template may ask for by name (see sihai/core/templatetags/vendor.py).
+# The third-party files a template may ask for by name (see sihai/core/templatetags/sihai.py).
 SIHAI_VENDOR_ASSETS = {
     "htmx": "vendor/htmx/htmx.min.js",
     "echarts": "vendor/echarts/echarts.min.js",

@@ -1,5 +1,6 @@
 """DATABASE_URL handling: clear messages for unusable URLs, before anything touches a driver."""
 
+import json
 import os
 import subprocess
 import sys
@@ -73,6 +74,25 @@ def test_production_settings_pass_the_deploy_check_with_no_warnings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_collects_static_files_with_hashed_vendor_assets(tmp_path: Path) -> None:
+    result = _run(
+        "config.settings.production",
+        "collectstatic",
+        "--noinput",
+        SIHAI_SECRET_KEY="k" * 20 + "Q9x#2mZ!pL7@wR4$vT1^bN8&cF5*hJ3(",
+        SIHAI_ALLOWED_HOSTS="sihai.example.gov.cn",
+        SIHAI_STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    for name in ("vendor/htmx/htmx.min.js", "vendor/leaflet/leaflet.css", "sihai/css/base.css"):
+        assert (tmp_path / manifest[name]).is_file()
+    # Only the named npm files are published, not the packages' whole dist folders.
+    published = {p.name for p in (tmp_path / "vendor" / "echarts").iterdir()}
+    assert published
+    assert all(name.startswith("echarts.min.") for name in published), published
 
 
 def test_production_refuses_a_placeholder_secret_key() -> None:

@@ -113,3 +113,13 @@ def test_installed_assets_are_linked(client: Client) -> None:
         '<script src="/static/vendor/htmx/htmx.min.js" defer></script>'
         in client.get("/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_vendor_files_come_only_from_node_modules(tmp_path: object) -> None:
+    vendor_path.cache_clear()
+    with override_settings(NODE_MODULES_DIR=tmp_path):
+        assert vendor_path("htmx") is None
+        assert vendor_path("echarts") is None
+    vendor_path.cache_clear()
+    assert vendor_path("no-such-library") is None
