@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
@@ -32,16 +31,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-@cache
+class _MigrationState:
+    # Remembered only once true: a running process does not gain migrations, so after
+    # `migrate` the answer stays true until the next deploy (which starts new processes).
+    applied = False
+
+
 def _migrations_applied() -> bool:
-    # Cached only once true: the code of a running process does not gain migrations,
-    # so after `migrate` the answer stays true until the next deploy.
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if plan:
-        _migrations_applied.cache_clear()
-        return False
-    return True
+    if not _MigrationState.applied:
+        executor = MigrationExecutor(connection)
+        _MigrationState.applied = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return _MigrationState.applied
 
 
 @never_cache

@@ -28,14 +28,16 @@ def test_readyz_is_ready_when_migrated(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_readyz_says_why_when_migrations_are_pending(client: Client) -> None:
-    views._migrations_applied.cache_clear()
+    views._MigrationState.applied = False
     with mock.patch(
         "sihai.core.views.MigrationExecutor.migration_plan", return_value=[("x", False)]
     ):
         response = client.get("/readyz")
-    views._migrations_applied.cache_clear()
+        assert client.get("/readyz").status_code == 503  # still pending: checked again
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "migrations pending"}
+    # Once migrated, the next probe is ready.
+    assert client.get("/readyz").status_code == 200
 
 
 @pytest.mark.django_db
