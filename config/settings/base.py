@@ -175,7 +175,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # --- Sihai ------------------------------------------------------------------
 
-# Name shown in page titles and the header; a deployment may rename its instance.
+# The NBS code of the city this instance serves: the root of the area tree and of the portal's
+# "which community am I in?" walk.
 SIHAI_CITY_CODE = env.str("SIHAI_CITY_CODE", default="5301")
 # Cookie that remembers care mode (适老化: large text and targets) per browser.
 SIHAI_CARE_MODE_COOKIE = "sihai_care"

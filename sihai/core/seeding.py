@@ -1,8 +1,8 @@
 """The demo-city generator's registry: each app seeds its own data.
 
 An app declares a ``seed.py`` module with functions decorated by
-:func:`seeder`; ``sihai seed-demo`` collects them (by module discovery, so the
-demo app imports no domain app by name) and runs them in order. A seeder must
+:func:`seeder`; ``sihai seed-demo`` collects them by module discovery (so a new
+app's data joins the demo city without editing the command) and runs them in order. A seeder must
 be deterministic (use ``ctx.rng``) and idempotent (a second run reuses what
 exists), and should bulk-insert at the city scale.
 """

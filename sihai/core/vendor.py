@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -39,11 +39,16 @@ class VendorFinder(BaseFinder):
             if source.is_file():
                 yield static_path, source
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    @overload
+    def find(self, path: str, find_all: Literal[False] = False) -> str | None: ...
+    @overload
+    def find(self, path: str, find_all: Literal[True]) -> list[str]: ...
+    def find(self, path: str, find_all: bool = False) -> str | list[str] | None:
         for static_path, source in self._files():
             if static_path == path:
                 return [str(source)] if find_all else str(source)
-        # Django's own finders answer "nothing" with an empty list in both modes.
+        # Not None: django.contrib.staticfiles.finders.find() would count [None] as a match.
+        # Django's own finders also answer "nothing" with an empty list in both modes.
         return []
 
     def list(self, ignore_patterns: Any) -> Iterator[tuple[str, FileSystemStorage]]:

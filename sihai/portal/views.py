@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def area_lookup(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """ "Which community am I in?": step down from the city to a community (public data only)."""
     try:
-        area = area_selectors.area_get(code=code or request.GET.get("code") or "5301")
+        area = area_selectors.area_get(code=code or settings.SIHAI_CITY_CODE)
     except InvalidInput as exc:
         raise PageNotFound(exc.message, code=exc.code) from exc
     except NotFound as exc:
