@@ -247,8 +247,15 @@ def machine_facts() -> dict[str, str]:
     wrk_version = subprocess.run(
         [shutil.which("wrk") or "/usr/bin/wrk", "-v"], capture_output=True, text=True, check=False
     )
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": f"{commit.stdout.strip() or 'unknown'} (the working tree, as checked out)",
         "nproc": str(os.cpu_count()),
         "ram_gib": f"{mem_kb / 1024 / 1024:.1f}",
         "cpu": cpu,

@@ -67,8 +67,8 @@ echo "nproc: $(nproc)"
 echo "RAM:   $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo "load:  $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the run"
 echo "commit: $(git -C "$REPO" rev-parse --short HEAD)"
-echo "pip cache: $(du -sh ~/.cache/pip 2>/dev/null | cut -f1 || echo none)," \
-     "npm cache: $(du -sh ~/.npm 2>/dev/null | cut -f1 || echo none)"
+echo "package sources: pip cache ~/.cache/pip $(du -sh ~/.cache/pip 2>/dev/null | cut -f1 || echo absent)," \
+     "PIP_FIND_LINKS=${PIP_FIND_LINKS:-unset}, npm cache ~/.npm $(du -sh ~/.npm 2>/dev/null | cut -f1 || echo absent)"
 
 CLONE="$WORK/sihai"
 git clone --quiet "$REPO" "$CLONE"
@@ -82,8 +82,18 @@ launch "$WORK/make-demo.log" make demo "PORT=$PORT"
 make_pgid="$LAUNCHED_PID"
 setup_done=""
 total=""
+seen=0
+echo "make demo's output, each line stamped with the seconds since launch when it appeared:"
 while :; do
   t="$(now)"
+  lines="$(wc -l < "$WORK/make-demo.log")"
+  if (( lines > seen )); then
+    # pip's notes about the machine's partial local indexes are left out (they are many).
+    tail -n "+$((seen + 1))" "$WORK/make-demo.log" | head -n "$((lines - seen))" |
+      { grep -v "^WARNING: Location 'file:" || true; } | cut -c1-110 |
+      while IFS= read -r line; do printf '  %7s  %s\n' "$(elapsed "$started" "$t")" "$line"; done
+    seen="$lines"
+  fi
   if [[ -z "$setup_done" ]] && grep -q "^Serving Sihai at" "$WORK/make-demo.log"; then
     setup_done="$t"
   fi

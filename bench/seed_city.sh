@@ -87,6 +87,10 @@ if [[ "$WHICH" == "sqlite" || "$WHICH" == "both" ]]; then
   main_b="$(stat -c %s "$DB")"
   wal_b="$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)"
   shm_b="$(stat -c %s "$DB-shm" 2>/dev/null || echo 0)"
+  # The last connection to close checkpoints the WAL into the main file, hence WAL 0.
+  mode="$(.venv/bin/python -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("pragma journal_mode").fetchone()[0])' "$DB")"
+  echo "  SQLite journal mode: $mode"
   echo "  SQLite size: $(( (main_b + wal_b) / 1024 )) KiB = main $((main_b / 1024)) KiB" \
        "+ WAL $((wal_b / 1024)) KiB (shared-memory index -shm: $((shm_b / 1024)) KiB, not counted;" \
        "$((empty_b / 1024)) KiB migrated but empty)"

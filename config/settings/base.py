@@ -173,6 +173,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# --- Cryptography (sihai/core/crypto.py, docs/adr/0004-field-encryption.md) --
+
+# Field-encryption keys: "id:algorithm:base64key,...", algorithm sm4-gcm (16-byte key) or
+# aes-256-gcm (32-byte key). Old keys stay listed until `sihai rotate-keys` has moved every value.
+SIHAI_FIELD_KEYS = env.str("SIHAI_FIELD_KEYS", default="")
+# The key that encrypts new values.
+SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="")
+# HMAC-SM3 key (base64, ≥ 32 bytes) for blind indexes of ID and phone numbers. Never rotated
+# casually: changing it means recomputing every index.
+SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default="")
+
 # --- Sihai ------------------------------------------------------------------
 
 # The NBS code of the city this instance serves: the root of the area tree and of the portal's

@@ -2,6 +2,7 @@
 
 from config.env import env
 from config.settings.base import *  # noqa: F403  (settings modules layer by design)
+from sihai.core.crypto import demo_blind_index_key, demo_keyring_spec
 
 DEBUG = False
 SECRET_KEY = env.str("SIHAI_SECRET_KEY", default="demo-only-not-a-secret-never-use-in-production")
@@ -9,3 +10,9 @@ SIHAI_DEMO_ENABLED = True
 WHITENOISE_USE_FINDERS = True
 # No collected static directory here: files are served from the apps and node_modules.
 STATIC_ROOT = None
+
+# DEMO KEYS: derived from a published label (sihai/core/crypto.py demo_keyring_spec). They
+# protect nothing; they exist so the demo runs without a key ceremony. Production refuses them.
+SIHAI_FIELD_KEYS = env.str("SIHAI_FIELD_KEYS", default=demo_keyring_spec("demo"))
+SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="demo1")
+SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default=demo_blind_index_key("demo"))

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env
 from config.settings.base import *  # noqa: F403  (settings modules layer by design)
-from config.settings.base import SECRET_KEY
+from config.settings.base import SECRET_KEY, SIHAI_BLIND_INDEX_KEY, SIHAI_FIELD_KEYS
 
 DEBUG = False
 SIHAI_DEMO_ENABLED = False
@@ -14,6 +14,14 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "local-", "
     raise ImproperlyConfigured(msg)
 
 ALLOWED_HOSTS = env.list("SIHAI_ALLOWED_HOSTS")
+
+# Field-encryption keys must be real: the demo keys are derived from a published label.
+if not SIHAI_FIELD_KEYS or "demo1:" in SIHAI_FIELD_KEYS or not SIHAI_BLIND_INDEX_KEY:
+    msg = (
+        "Set SIHAI_FIELD_KEYS, SIHAI_FIELD_KEY_ACTIVE and SIHAI_BLIND_INDEX_KEY from the "
+        "key-management system (see docs/adr/0004-field-encryption.md); demo keys are refused."
+    )
+    raise ImproperlyConfigured(msg)
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("SIHAI_CSRF_TRUSTED_ORIGINS", default=[])
 
 # TLS is terminated at the load balancer, which says so in this header.

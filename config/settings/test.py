@@ -1,7 +1,9 @@
 """The test suite: fast hashing, tasks run inline, the same code paths otherwise."""
 
+from config.env import env
 from config.settings.base import *  # noqa: F403  (settings modules layer by design)
 from config.settings.base import LOGGING
+from sihai.core.crypto import demo_blind_index_key, demo_keyring_spec
 
 DEBUG = False
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105  (tests need a fixed key)
@@ -13,3 +15,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 LOGGING["root"]["level"] = "WARNING"
 # No collected static directory here: files are served from the apps and node_modules.
 STATIC_ROOT = None
+
+# DEMO KEYS: derived from a published label (sihai/core/crypto.py demo_keyring_spec). They
+# protect nothing; they exist so the demo runs without a key ceremony. Production refuses them.
+SIHAI_FIELD_KEYS = env.str("SIHAI_FIELD_KEYS", default=demo_keyring_spec("test"))
+SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="demo1")
+SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default=demo_blind_index_key("test"))

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "sihai.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from sihai.accounts import checks  # noqa: F401, PLC0415  (registers the system check)

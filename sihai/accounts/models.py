@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sihai.accounts.roles import Role
 from sihai.core.models import TimeStampedModel
+from sihai.core.policy import Grant
 
 
 class User(AbstractUser):
@@ -42,6 +43,22 @@ class User(AbstractUser):
     def jurisdiction_codes(self) -> frozenset[str]:
         """Area codes of this account's roles: their prefixes bound what it may see."""
         return frozenset(a.area_id for a in self.active_assignments())
+
+    def grants(self) -> tuple[Grant, ...]:
+        """What this account may do, where: one grant per role assignment (core.policy)."""
+        from sihai.accounts.policies import ROLE_ACTIONS  # noqa: PLC0415  (policies import models)
+
+        if not self.is_active:
+            return ()
+        return tuple(
+            Grant(
+                area_code=a.area_id,
+                department=a.department.code if a.department else None,
+                actions=ROLE_ACTIONS.get(a.role, frozenset()),
+                role=a.role,
+            )
+            for a in self.active_assignments()
+        )
 
 
 class Department(models.Model):

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Each app may declare its workbench links and portal entries in `nav.py`;
+        # Each app declares its actions in `policies.py` (the closed catalogue), and may
+        # declare its workbench links and portal entries in `nav.py`;
         # collecting them here keeps the shells free of imports of every app.
+        autodiscover_modules("policies")
         autodiscover_modules("nav")

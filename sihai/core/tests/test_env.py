@@ -1,5 +1,6 @@
 """DATABASE_URL handling: clear messages for unusable URLs, before anything touches a driver."""
 
+import base64
 import json
 import os
 import subprocess
@@ -44,11 +45,19 @@ def test_an_unusable_url_stops_with_a_clear_message(url: str, message: str) -> N
         database_from_url(url)
 
 
+# Production requires real keys; these are fixed test values, not the published demo keys.
+PRODUCTION_KEYS = {
+    "SIHAI_FIELD_KEYS": "k1:sm4-gcm:" + base64.b64encode(b"0123456789abcdef").decode(),
+    "SIHAI_FIELD_KEY_ACTIVE": "k1",
+    "SIHAI_BLIND_INDEX_KEY": base64.b64encode(b"an index key of thirty-two bytes").decode(),
+}
+
+
 def _run(settings: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sihai.cli", *args],
         cwd=BASE_DIR,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings, **env},
+        env={**os.environ, **PRODUCTION_KEYS, "DJANGO_SETTINGS_MODULE": settings, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -104,3 +113,16 @@ def test_production_refuses_a_placeholder_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SIHAI_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_demo_field_keys() -> None:
+    result = _run(
+        "config.settings.production",
+        "check",
+        SIHAI_SECRET_KEY="k" * 20 + "Q9x#2mZ!pL7@wR4$vT1^bN8&cF5*hJ3(",
+        SIHAI_ALLOWED_HOSTS="sihai.example.gov.cn",
+        SIHAI_FIELD_KEYS="demo1:sm4-gcm:" + base64.b64encode(b"0123456789abcdef").decode(),
+        SIHAI_FIELD_KEY_ACTIVE="demo1",
+    )
+    assert result.returncode != 0
+    assert "demo keys are refused" in result.stderr

@@ -1,0 +1,35 @@
+"""Actions on accounts, roles and tokens, and the role → actions table.
+
+The table is the whole permission model in one screen: which actions each role
+grants. Every action named here must be declared in some app's ``policies.py``
+(a system check refuses to start otherwise), so the catalogue stays closed.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from sihai.accounts.roles import Role
+from sihai.core.policy import register_action
+
+ROLE_VIEW = register_action("role.view", _("See staff accounts and their roles"))
+ROLE_GRANT = register_action("role.grant", _("Grant and revoke staff roles"))
+ACCOUNT_MANAGE = register_action(
+    "account.manage", _("Create and deactivate staff accounts, reset second factors")
+)
+AUDIT_VIEW = register_action("audit.view", _("Read the audit log and the access log"))
+SYSTEM_OPERATE = register_action("system.operate", _("Run operations: health, tasks, key rotation"))
+
+_STAFF = frozenset({"area.browse"})
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.COMMUNITY_WORKER: _STAFF,
+    Role.SUBDISTRICT_OFFICER: _STAFF,
+    Role.DISTRICT_OFFICER: _STAFF,
+    Role.CITY_OFFICER: _STAFF,
+    Role.DEPARTMENT_OFFICER: _STAFF,
+    # 三权分立: each administrator does one job and reads no residents' personal data.
+    Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
+    Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage"}),
+    Role.AUDIT_ADMIN: frozenset({"audit.view"}),
+}
