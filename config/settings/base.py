@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "sihai.core",
     "sihai.areas",
     "sihai.accounts",
+    "sihai.audit",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",

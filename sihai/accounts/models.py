@@ -40,6 +40,10 @@ class User(AbstractUser):
             self._assignments_cache = cached
         return cached
 
+    def audit_identity(self) -> tuple[str, str, str]:
+        """How this account appears in the audit and access logs."""
+        return "staff", str(self.pk), self.username
+
     def jurisdiction_codes(self) -> frozenset[str]:
         """Area codes of this account's roles: their prefixes bound what it may see."""
         return frozenset(a.area_id for a in self.active_assignments())
