@@ -3,6 +3,7 @@
 import datetime
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -29,7 +30,7 @@ def _three_entries(actor: User) -> list[AuditEntry]:
         ]
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def _tamper(sql: str, params: list[Any]) -> None:
     """What a person with direct database access could do."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -64,6 +65,7 @@ def test_record_refuses_to_run_outside_a_transaction(persona: Callable[[str], Us
 
 def test_a_rolled_back_change_leaves_no_entry(persona: Callable[[str], User]) -> None:
     before = AuditEntry.objects.count()
+
     def doomed_service() -> None:
         with transaction.atomic():
             audit.record(actor=persona("secadmin"), action="test.doomed")
