@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from sihai.accounts.urls import workbench_urlpatterns as staff_urls
 from sihai.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("prefs/care-mode", core_views.set_care_mode, name="set_care_mode"),
     path("accounts/", include("sihai.accounts.urls")),
     path("workbench/areas/", include("sihai.areas.urls")),
+    path("workbench/staff/", include(staff_urls)),
+    path("workbench/audit/", include("sihai.audit.urls")),
     path("workbench/", include("sihai.workbench.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,9 +1,12 @@
-"""What accounts contributes to the shells: the count of staff in each area."""
+"""What accounts contributes to the shells: staff counts per area, the staff and roles page."""
 
 from django.utils.translation import gettext_lazy as _
 
 from sihai.accounts.models import RoleAssignment
+from sihai.accounts.policies import ROLE_VIEW
 from sihai.areas import counters
+from sihai.core.navigation import NavEntry, workbench_nav
+from sihai.core.policy import has_action
 
 
 def _staff_by_child(parent_code: str, child_length: int) -> dict[str, int]:
@@ -16,3 +19,19 @@ def _staff_by_child(parent_code: str, child_length: int) -> dict[str, int]:
 
 
 counters.register(counters.AreaCounter("staff", _("Staff roles"), _staff_by_child, 90))
+
+
+def _can_view_roles(user: object) -> bool:
+    return has_action(user, ROLE_VIEW)
+
+
+workbench_nav.register(
+    NavEntry(
+        key="staff",
+        label=_("Staff and roles"),
+        url_name="staff:list",
+        order=80,
+        description=_("Staff accounts in your jurisdiction and the roles they hold"),
+        visible=_can_view_roles,
+    )
+)

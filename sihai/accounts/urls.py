@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from sihai.accounts import views
+
 app_name = "accounts"
 urlpatterns = [
     path(
@@ -12,3 +14,13 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
+
+# Mounted under /workbench/staff/ (config/urls.py).
+workbench_urlpatterns = (
+    [
+        path("", views.staff_list, name="list"),
+        path("<int:user_id>/", views.staff_detail, name="detail"),
+        path("<int:user_id>/roles/<int:assignment_id>/revoke", views.role_revoke, name="revoke"),
+    ],
+    "staff",
+)

@@ -43,6 +43,13 @@ class InvalidInput(SihaiError):
     http_status = 400
 
 
+class NotAllowed(SihaiError):
+    """The actor may see the target but may not do this to it; nothing was written."""
+
+    code = "not_allowed"
+    http_status = 403
+
+
 class PageNotFound(NotFound, Http404):
     """A 404 whose message is safe and useful to show the person (e.g. "not a valid area code").
 
