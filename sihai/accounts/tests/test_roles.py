@@ -124,7 +124,7 @@ def test_refused_grants_write_nothing(
 ) -> None:
     before = _snapshot()
     with pytest.raises(error) as caught:
-        services.role_grant(actor=persona(actor), user=newcomer, **kwargs)  # type: ignore[arg-type]
+        services.role_grant(actor=persona(actor), user=newcomer, **kwargs)
     assert getattr(caught.value, "code", None) == code
     assert _snapshot() == before
 
