@@ -57,6 +57,7 @@ SQLITE_OPTIONS = (
 )
 READY_TIMEOUT_S = 60.0
 HELLO = "hello-world /"
+ONE_WORKER_SHARE = 0.9
 _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
@@ -64,6 +65,8 @@ _UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0
 class Target:
     name: str
     url: str
+    # The server's process group: its master has pid == pgid, the rest are its workers.
+    pgid: int
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,14 @@ class WrkResult:
     socket_errors: int
     # Share of all CPU used by other processes during the run (a noise indicator).
     foreign_cpu: float = 0.0
+    # The busiest gunicorn worker's share of the workers' CPU during the run: 0.5 when the
+    # two workers shared the load evenly, 1.0 when one of them served every connection.
+    busiest_worker: float = 0.0
+
+    @property
+    def one_worker(self) -> bool:
+        """wrk's keep-alive connections all landed on one of the two workers."""
+        return self.busiest_worker > ONE_WORKER_SHARE
 
 
 @dataclass(frozen=True)
@@ -87,18 +98,31 @@ class CpuSample:
     total: int
 
 
-def _group_ticks(pgids: Sequence[int]) -> int:
-    """utime + stime of every live process in the given process groups."""
-    ticks = 0
+def process_ticks(pgids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """{pid: (pgid, utime + stime)} of every live process in the given process groups."""
+    found: dict[int, tuple[int, int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         # After "pid (comm)": state ppid pgrp ... utime is field 14, stime 15 (1-based).
-        if int(fields[2]) in pgids:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks
+        pgid = int(fields[2])
+        if pgid in pgids:
+            found[int(stat.parent.name)] = (pgid, int(fields[11]) + int(fields[12]))
+    return found
+
+
+def busiest_worker_share(
+    pgid: int, before: dict[int, tuple[int, int]], after: dict[int, tuple[int, int]]
+) -> float:
+    """The busiest worker's share of the CPU the server's workers used between two samples."""
+    used = [
+        ticks - before[pid][1]
+        for pid, (group, ticks) in after.items()
+        if group == pgid and pid != pgid and pid in before
+    ]
+    return max(used) / sum(used) if sum(used) > 0 else 0.0
 
 
 def cpu_sample(pgids: Sequence[int]) -> CpuSample:
@@ -110,7 +134,7 @@ def cpu_sample(pgids: Sequence[int]) -> CpuSample:
     own_seconds = children.ru_utime + children.ru_stime + me.ru_utime + me.ru_stime
     return CpuSample(
         busy=user + nice + system,
-        ours=_group_ticks(pgids) + round(own_seconds * hz),
+        ours=sum(ticks for _pgid, ticks in process_ticks(pgids).values()) + round(own_seconds * hz),
         total=sum(values[:8]),
     )
 
@@ -222,14 +246,41 @@ def serving(
         stop_group(proc)
 
 
-def prepare_database(env: dict[str, str]) -> None:
+def git_head(repo: Path) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def sihai_source(source: str, work: Path) -> tuple[Path, str]:
+    """Where Sihai's code is served from, and a description naming its commit.
+
+    ``clone``: a ``git clone`` of this repository's HEAD, a fixed snapshot even while the
+    working tree is being edited; it runs on the repository's .venv (PYTHONPATH puts the
+    clone ahead of the editable install) with the repository's node_modules linked in.
+    ``worktree``: the working tree as it is, uncommitted changes included.
+    """
+    if source == "worktree":
+        return REPO, f"working tree at {git_head(REPO)} (uncommitted changes included)"
+    src = work / "sihai"
+    subprocess.run(["git", "clone", "--quiet", str(REPO), str(src)], check=True, timeout=120)
+    if (REPO / "node_modules").is_dir():
+        (src / "node_modules").symlink_to(REPO / "node_modules")
+    return src, f"git clone of commit {git_head(src)} (committed files only)"
+
+
+def prepare_database(env: dict[str, str], src: Path) -> None:
     sihai = str(BIN / "sihai")
     for argv in (
         [sihai, "migrate", "--verbosity", "0"],
         [sihai, "load-areas"],
         [sihai, "seed-demo", "--scale", "demo", "--quiet-personas"],
     ):
-        subprocess.run(argv, cwd=REPO, env=env, check=True, timeout=600, stdout=subprocess.DEVNULL)
+        subprocess.run(argv, cwd=src, env=env, check=True, timeout=600, stdout=subprocess.DEVNULL)
 
 
 def machine_facts() -> dict[str, str]:
@@ -247,47 +298,45 @@ def machine_facts() -> dict[str, str]:
     wrk_version = subprocess.run(
         [shutil.which("wrk") or "/usr/bin/wrk", "-v"], capture_output=True, text=True, check=False
     )
-    commit = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": f"{commit.stdout.strip() or 'unknown'} (the working tree, as checked out)",
         "nproc": str(os.cpu_count()),
         "ram_gib": f"{mem_kb / 1024 / 1024:.1f}",
         "cpu": cpu,
         "python": platform.python_version(),
-        "wrk": (wrk_version.stdout + wrk_version.stderr).strip().splitlines()[0],
+        "wrk version": (wrk_version.stdout + wrk_version.stderr).strip().splitlines()[0],
         "loadavg_before": " ".join(Path("/proc/loadavg").read_text().split()[:3]),
     }
 
 
-def measured_run(url: str, pgids: Sequence[int], args: argparse.Namespace) -> WrkResult:
+def measured_run(target: Target, pgids: Sequence[int], args: argparse.Namespace) -> WrkResult:
     """One wrk run; if other processes took more than --max-foreign-cpu of the machine
     meanwhile, run again (at most --retries times) and keep the quietest run."""
     best: WrkResult | None = None
-    for _attempt in range(1 + args.retries):
-        before = cpu_sample(pgids)
+    for attempt in range(1 + args.retries):
+        before, workers_before = cpu_sample(pgids), process_ticks([target.pgid])
         result = run_wrk(
-            url, threads=args.threads, connections=args.connections, duration=args.duration
+            target.url, threads=args.threads, connections=args.connections, duration=args.duration
         )
-        result = replace(result, foreign_cpu=foreign_share(before, cpu_sample(pgids)))
+        result = replace(
+            result,
+            foreign_cpu=foreign_share(before, cpu_sample(pgids)),
+            busiest_worker=busiest_worker_share(
+                target.pgid, workers_before, process_ticks([target.pgid])
+            ),
+        )
         if best is None or result.foreign_cpu < best.foreign_cpu:
             best = result
-        if result.foreign_cpu <= args.max_foreign_cpu:
+        if result.foreign_cpu <= args.max_foreign_cpu or attempt == args.retries:
             break
         print(f"  (other processes used {result.foreign_cpu:.0%} of the CPU: running again)")
     assert best is not None  # noqa: S101  (the loop runs at least once)
     return best
 
 
-def measure(
-    targets: Sequence[Target], pgids: Sequence[int], args: argparse.Namespace
-) -> dict[str, list[WrkResult]]:
+def measure(targets: Sequence[Target], args: argparse.Namespace) -> dict[str, list[WrkResult]]:
     """Check each target answers 200, warm it up, then run the interleaved rounds."""
+    pgids = sorted({t.pgid for t in targets})
     for target in targets:
         status = http_status(target.url)
         if status != 200:
@@ -299,40 +348,64 @@ def measure(
     results: dict[str, list[WrkResult]] = {t.name: [] for t in targets}
     for round_no in range(1, args.rounds + 1):
         for target in targets:
-            result = measured_run(target.url, pgids, args)
+            result = measured_run(target, pgids, args)
             results[target.name].append(result)
             print(
                 f"round {round_no} {target.name:<22} {result.rps:9.1f} rps  "
                 f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
                 f"non-2xx {result.non_2xx_3xx}  socket errors {result.socket_errors}  "
-                f"other processes' CPU {result.foreign_cpu:.0%}",
+                f"other processes' CPU {result.foreign_cpu:.0%}  "
+                f"busiest worker {result.busiest_worker:.0%}",
                 flush=True,
             )
     return results
 
 
+def _median_rps(runs: Sequence[WrkResult]) -> float | None:
+    return statistics.median(r.rps for r in runs) if runs else None
+
+
+def _ratio(rps: float | None, base: float | None) -> str:
+    return f"{rps / base:.2f}" if rps is not None and base else "n/a"
+
+
 def print_summary(
     results: dict[str, list[WrkResult]], args: argparse.Namespace
-) -> dict[str, dict[str, float]]:
-    hello_rps = statistics.median(r.rps for r in results[HELLO])
+) -> dict[str, dict[str, float | int | None]]:
+    """Medians over all rounds, and over the rounds in which both workers served."""
+    hello_all = _median_rps(results[HELLO])
+    hello_both = _median_rps([r for r in results[HELLO] if not r.one_worker])
     print()
     print(f"Median of {args.rounds} rounds of {args.duration} s each:")
     print()
     print(
         "| target | requests/s | p50 latency | p99 latency | ratio to hello-world "
+        "| rounds on one worker | requests/s, rounds on both workers | ratio, same rounds "
         "| other processes' CPU (max) |"
     )
-    print("|---|---:|---:|---:|---:|---:|")
-    summary: dict[str, dict[str, float]] = {}
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    summary: dict[str, dict[str, float | int | None]] = {}
     for name, runs in results.items():
-        rps = statistics.median(r.rps for r in runs)
+        rps = _median_rps(runs)
+        both = _median_rps([r for r in runs if not r.one_worker])
         p50 = statistics.median(r.p50_ms for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
-        ratio = rps / hello_rps
+        one_worker = sum(r.one_worker for r in runs)
         foreign = max(r.foreign_cpu for r in runs)
-        summary[name] = {"rps": rps, "p50_ms": p50, "p99_ms": p99, "ratio": ratio}
+        summary[name] = {
+            "rps": rps,
+            "p50_ms": p50,
+            "p99_ms": p99,
+            "ratio": rps / hello_all if rps is not None and hello_all else None,
+            "rounds_on_one_worker": one_worker,
+            "rps_both_workers": both,
+            "ratio_both_workers": both / hello_both if both is not None and hello_both else None,
+        }
+        both_text = f"{both:,.0f}" if both is not None else "n/a"
         print(
-            f"| {name} | {rps:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {ratio:.2f} | {foreign:.0%} |"
+            f"| {name} | {rps or 0:,.0f} | {p50:.2f} ms | {p99:.2f} ms | {_ratio(rps, hello_all)} "
+            f"| {one_worker} of {len(runs)} | {both_text} | {_ratio(both, hello_both)} "
+            f"| {foreign:.0%} |"
         )
     return summary
 
@@ -351,28 +424,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="re-run a measurement when other processes used more than this share of the CPU",
     )
     parser.add_argument("--retries", type=int, default=2, help="re-runs allowed per measurement")
+    parser.add_argument(
+        "--source",
+        choices=["clone", "worktree"],
+        default="clone",
+        help="serve a git clone of HEAD (default) or the working tree as it is",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     if not (1 <= args.duration <= 60 and 1 <= args.rounds <= 10 and 0 <= args.retries <= 5):
         parser.error("--duration must be 1..60, --rounds 1..10, --retries 0..5 (bounded load)")
 
     facts = machine_facts()
-    for key, value in facts.items():
-        print(f"{key}: {value}")
-    flags = " ".join(GUNICORN_FLAGS)
-    print(f"gunicorn flags (both servers): {flags}")
-    print(f"wrk: -t{args.threads} -c{args.connections} -d{args.duration}s --latency")
+    facts["gunicorn flags (both servers)"] = " ".join(GUNICORN_FLAGS)
+    facts["wrk flags"] = f"-t{args.threads} -c{args.connections} -d{args.duration}s --latency"
 
     with tempfile.TemporaryDirectory(prefix="sihai-rps-") as tmp:
         work = Path(tmp)
+        src, facts["sihai"] = sihai_source(args.source, work)
+        for key, value in facts.items():
+            print(f"{key}: {value}")
         sihai_env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.demo",
             "DATABASE_URL": f"sqlite:///{work / 'sihai.sqlite3'}?{SQLITE_OPTIONS}",
+            "PYTHONPATH": str(src),
         }
         hello_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         print("preparing the database (migrate, load-areas, seed-demo --scale demo)…", flush=True)
-        prepare_database(sihai_env)
+        prepare_database(sihai_env, src)
 
         sihai_port = free_port()
         hello_port = free_port()
@@ -381,17 +461,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         gunicorn = str(BIN / "gunicorn")
         sihai_base = f"http://127.0.0.1:{sihai_port}"
         hello_base = f"http://127.0.0.1:{hello_port}"
-        targets = [
-            Target("Sihai /healthz", f"{sihai_base}/healthz"),
-            Target("Sihai / (portal home)", f"{sihai_base}/"),
-            Target(HELLO, f"{hello_base}/"),
-        ]
         with (
             (work / "sihai.log").open("wb") as sihai_log,
             (work / "hello.log").open("wb") as hello_log,
             serving(
                 [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{sihai_port}", *GUNICORN_FLAGS],
-                cwd=REPO,
+                cwd=src,
                 env=sihai_env,
                 ready_url=f"{sihai_base}/readyz",
                 log=sihai_log,
@@ -410,7 +485,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 log=hello_log,
             ) as hello_group,
         ):
-            results = measure(targets, [sihai_group, hello_group], args)
+            targets = [
+                Target("Sihai /healthz", f"{sihai_base}/healthz", sihai_group),
+                Target("Sihai / (portal home)", f"{sihai_base}/", sihai_group),
+                Target(HELLO, f"{hello_base}/", hello_group),
+            ]
+            results = measure(targets, args)
 
     summary = print_summary(results, args)
     errors = sum(r.non_2xx_3xx + r.socket_errors for runs in results.values() for r in runs)

@@ -5,6 +5,9 @@
 # Usage, from the repository root:  bash bench/seed_city.sh [sqlite|postgres|both]
 #   PG_URL (default postgres://postgres@127.0.0.1:5432) names the PostgreSQL server; the
 #   script creates a database of its own there (sihai_bench_<pid>) and drops it at the end.
+#   SOURCE=clone (default) seeds with a `git clone` of HEAD (a fixed snapshot, run on the
+#   repository's .venv with PYTHONPATH pointing at the clone); SOURCE=worktree uses the
+#   working tree as it is, uncommitted changes included.
 #
 # For each database: migrate (not timed), then time
 #   sihai seed-demo --scale city --quiet-personas
@@ -16,9 +19,11 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 WHICH="${1:-both}"
+SOURCE="${SOURCE:-clone}"
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 PG_DB="sihai_bench_$$"
-SIHAI=.venv/bin/sihai
+SIHAI="$REPO/.venv/bin/sihai"
+PYTHON="$REPO/.venv/bin/python"
 export DJANGO_SETTINGS_MODULE=config.settings.demo
 export SIHAI_LOG_LEVEL=WARNING
 
@@ -38,7 +43,14 @@ echo "date:   $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "nproc:  $(nproc)"
 echo "RAM:    $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo "load:   $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the run"
-echo "commit: $(git rev-parse --short HEAD) (plus any uncommitted changes in the working tree)"
+if [[ "$SOURCE" == "clone" ]]; then
+  git clone --quiet "$REPO" "$WORK/src"
+  export PYTHONPATH="$WORK/src"
+  cd "$WORK/src"
+  echo "sihai:  git clone of commit $(git rev-parse --short HEAD) (committed files only)"
+else
+  echo "sihai:  working tree at $(git rev-parse --short HEAD) (uncommitted changes included)"
+fi
 
 # Run "$@" under /usr/bin/time -v; print its output, then wall time and max RSS.
 timed() {
@@ -52,7 +64,7 @@ timed() {
     echo "  $label peak memory (max RSS of the seeding process): $((rss / 1024)) MiB ($rss kB)"
   else
     # No GNU time: a Python wrapper reading the child's rusage.
-    timeout 3600 .venv/bin/python -c '
+    timeout 3600 "$PYTHON" -c '
 import resource, subprocess, sys, time
 t = time.perf_counter()
 subprocess.run(sys.argv[1:], check=True)
@@ -88,7 +100,7 @@ if [[ "$WHICH" == "sqlite" || "$WHICH" == "both" ]]; then
   wal_b="$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)"
   shm_b="$(stat -c %s "$DB-shm" 2>/dev/null || echo 0)"
   # The last connection to close checkpoints the WAL into the main file, hence WAL 0.
-  mode="$(.venv/bin/python -c 'import sqlite3, sys
+  mode="$("$PYTHON" -c 'import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute("pragma journal_mode").fetchone()[0])' "$DB")"
   echo "  SQLite journal mode: $mode"
   echo "  SQLite size: $(( (main_b + wal_b) / 1024 )) KiB = main $((main_b / 1024)) KiB" \

@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from sihai.accounts.api import router as auth_router
 from sihai.areas.api import router as areas_router
 from sihai.core.api_errors import install_error_handlers
 
@@ -12,4 +13,5 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+api.add_router("/auth/", auth_router, tags=["auth"])
 api.add_router("/areas/", areas_router, tags=["areas"])

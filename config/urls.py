@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from sihai.accounts.urls import token_urlpatterns as token_urls
 from sihai.accounts.urls import workbench_urlpatterns as staff_urls
 from sihai.core import views as core_views
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("sihai.accounts.urls")),
     path("workbench/areas/", include("sihai.areas.urls")),
     path("workbench/staff/", include(staff_urls)),
+    path("workbench/tokens/", include(token_urls)),
     path("workbench/audit/", include("sihai.audit.urls")),
     path("workbench/", include("sihai.workbench.urls")),
     path("api/v1/", api.urls),

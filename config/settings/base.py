@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, database_from_url, env
+from sihai.accounts.passwords import password_validators
 
 # --- Core -------------------------------------------------------------------
 
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # MLPS profile: a password older than 180 days must be changed before any workbench page.
+    "sihai.accounts.middleware.PasswordExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -93,15 +96,25 @@ AUTHENTICATION_BACKENDS = ["sihai.accounts.backends.StaffPasswordBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "portal:home"
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# Password rules: "mlps" (GB/T 22239: ≥ 10 characters, 3 character classes, not one of the
+# last 5, changed every 180 days) or "asvs" (OWASP ASVS 5.0: ≥ 12 characters, not a breached
+# password, no forced rotation). See sihai/accounts/passwords.py.
+SIHAI_PASSWORD_PROFILE = env.str("SIHAI_PASSWORD_PROFILE", default="mlps")
+# Optional file of breached passwords (one per line, optionally gzipped) for the ASVS profile;
+# Django's list of 20,000 common breached passwords is used when empty.
+SIHAI_BREACHED_PASSWORDS_FILE = env.str("SIHAI_BREACHED_PASSWORDS_FILE", default="")
+AUTH_PASSWORD_VALIDATORS = password_validators(
+    SIHAI_PASSWORD_PROFILE, SIHAI_BREACHED_PASSWORDS_FILE
+)
+# Second factor (TOTP) for staff: "required" for everyone (the production default), or
+# "admins" for the three administrator roles only (administrators always need it).
+SIHAI_STAFF_2FA = env.str("SIHAI_STAFF_2FA", default="required")
+# Lockout: this many failed sign-ins for one username lock it for SIHAI_LOCKOUT_MINUTES.
+SIHAI_LOCKOUT_ATTEMPTS = 5
+SIHAI_LOCKOUT_MINUTES = 15
+# Idle timeout: a session ends 30 minutes after its last request (MLPS 8.1.4.1).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 # --- Languages and time -----------------------------------------------------
 

@@ -21,3 +21,6 @@ STATIC_ROOT = None
 SIHAI_FIELD_KEYS = env.str("SIHAI_FIELD_KEYS", default=demo_keyring_spec("test"))
 SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="demo1")
 SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default=demo_blind_index_key("test"))
+
+# Demo personas sign in with a password; the three administrators still need TOTP.
+SIHAI_STAFF_2FA = env.str("SIHAI_STAFF_2FA", default="admins")

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sihai.accounts.roles import Role
+from sihai.core.fields import EncryptedTextField
 from sihai.core.models import TimeStampedModel
 from sihai.core.policy import Grant
 
@@ -16,6 +17,8 @@ class User(AbstractUser):
     """A staff account. Residents sign in differently (phone and one-time code)."""
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # When the password was last set: the MLPS profile asks for a change every 180 days.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("staff account")
@@ -141,3 +144,71 @@ class RoleAssignment(TimeStampedModel):
         if self.department is not None:
             where = f"{where} {self.department.name}"
         return f"{where} · {self.get_role_display()}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins per username (hashed), whether or not such an account exists.
+
+    Keyed by the name typed, so a locked name answers the same for a real account
+    and for a made-up one: lockout reveals nothing about who has an account.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.failures} failures"
+
+
+class TOTPDevice(TimeStampedModel):
+    """A staff member's authenticator app (RFC 6238 TOTP, 30-second steps, 6 digits)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField(_("secret"))
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice (no replay).
+    last_used_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return f"TOTP for {self.user}"
+
+
+class PasswordHistory(models.Model):
+    """Earlier password hashes, for the MLPS rule "not one of the last 5"."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.changed_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A personal API token for a staff integration. Only its SM3 hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    # The public part shown in lists and used to revoke; the secret part is never stored.
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"

@@ -35,3 +35,19 @@ workbench_nav.register(
         visible=_can_view_roles,
     )
 )
+
+
+def _is_staff_account(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+workbench_nav.register(
+    NavEntry(
+        key="tokens",
+        label=_("My API tokens"),
+        url_name="tokens:list",
+        order=95,
+        description=_("Personal tokens for programs that use the Sihai API as you"),
+        visible=_is_staff_account,
+    )
+)

@@ -6,14 +6,19 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from sihai.accounts.backends import DEMO_PASSWORD
-from sihai.accounts.models import Department, RoleAssignment, User
-from sihai.accounts.roles import Role
+from sihai.accounts.models import Department, RoleAssignment, TOTPDevice, User
+from sihai.accounts.roles import ADMIN_ROLES, Role
 from sihai.areas.codes import Level
 from sihai.areas.models import AdministrativeArea
 from sihai.core.seeding import SeedContext, seeder
 from sihai.core.synth import person_name
+
+# The demo administrators' authenticator key (published, like the demo password): add it to
+# any TOTP app, or run `python -c "import pyotp; print(pyotp.TOTP('<key>').now())"`.
+DEMO_TOTP_SECRET = "SIHAIDEMOADMINSXJBSWY3DPEHPK3PXP"  # noqa: S105  (demo only, published)
 
 # Django's marker for "no password can match" (see make_password(None)).
 UNUSABLE = "!"
@@ -68,7 +73,13 @@ def seed_personas(ctx: SeedContext) -> None:
         user.display_name = persona.display_name
         user.is_staff = persona.is_staff_admin_site
         user.is_active = True
-        user.save(update_fields=["display_name", "is_staff", "is_active"])
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["display_name", "is_staff", "is_active", "password_changed_at"])
+        if persona.role in ADMIN_ROLES:
+            # Administrators always need a second factor; the demo publishes their TOTP key.
+            TOTPDevice.objects.update_or_create(
+                user=user, defaults={"secret": DEMO_TOTP_SECRET, "confirmed_at": timezone.now()}
+            )
         department = departments[persona.department] if persona.department else None
         assignment, _ = RoleAssignment.objects.get_or_create(
             user=user, area_id=persona.area_code, role=persona.role, department=department

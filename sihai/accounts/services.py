@@ -105,7 +105,7 @@ def role_grant(
 def role_revoke(*, actor: User, assignment_id: int) -> None:
     """Take one role away. Out of the actor's scope answers like a role that does not exist."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "department")
         .filter(pk=assignment_id)
         .first()

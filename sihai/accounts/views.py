@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sihai.accounts import selectors, services
+from sihai.accounts import authentication, selectors, services
 from sihai.accounts.forms import RoleGrantForm
 from sihai.accounts.models import User
 from sihai.accounts.policies import ROLE_VIEW
@@ -77,4 +77,20 @@ def role_revoke(request: HttpRequest, user_id: int, assignment_id: int) -> HttpR
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("Role revoked."))
+    return redirect("staff:detail", user_id=account.pk)
+
+
+@login_required
+@require_POST
+def totp_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Remove a lost authenticator; the person sets up a new one at their next sign-in."""
+    actor = _actor(request)
+    try:
+        account = selectors.staff_get_for_actor(actor=actor, user_id=user_id)
+        authentication.totp_reset(actor=actor, user=account)
+    except NotFound as exc:
+        raise PageNotFound(exc.message) from exc
+    messages.success(
+        request, _("Authenticator removed: they will set up a new one at next sign-in.")
+    )
     return redirect("staff:detail", user_id=account.pk)

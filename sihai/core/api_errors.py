@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 
 from sihai.core.errors import SihaiError
 
@@ -17,6 +17,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _sihai_error(request: HttpRequest, exc: SihaiError) -> HttpResponse:
         return api.create_response(
             request, {"code": exc.code, "message": str(exc.message)}, status=exc.http_status
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return api.create_response(
+            request,
+            {"code": "auth.required", "message": _("A valid, unrevoked API token is required.")},
+            status=401,
         )
 
     @api.exception_handler(Http404)

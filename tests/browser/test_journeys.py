@@ -108,7 +108,7 @@ def test_community_worker_signs_in_and_sees_only_their_jurisdiction(
     page.get_by_label("用户名").fill("cuihu_worker")
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("alert")).to_contain_text("请输入一个正确的")
+    expect(page.get_by_role("alert")).to_contain_text("用户名、密码或验证码不正确")
     page.get_by_label("密码").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".jurisdiction")).to_contain_text("翠湖西路社区")

@@ -48,7 +48,7 @@ def test_a_wrong_password_gets_a_clear_error_in_chinese(client: Client) -> None:
         "/accounts/login/", {"username": "cuihu_worker", "password": "wrong-password"}
     )
     assert response.status_code == 200
-    assert "请输入一个正确的" in response.content.decode()
+    assert "用户名、密码或验证码不正确" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

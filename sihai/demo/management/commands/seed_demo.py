@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import autodiscover_modules
 
 from sihai.accounts.backends import DEMO_PASSWORD
-from sihai.accounts.seed import PERSONAS
+from sihai.accounts.seed import DEMO_TOTP_SECRET, PERSONAS
 from sihai.core.seeding import SCALES, SeedContext, seeders
 
 
@@ -64,4 +64,8 @@ class Command(BaseCommand):
         for p in PERSONAS:
             dept = f" / {p.department}" if p.department else ""
             self.stdout.write(f"  {p.username:<18} {p.area_code:<13} {p.role.value}{dept}")
+        self.stdout.write(
+            f"Administrators also need a TOTP code: authenticator key {DEMO_TOTP_SECRET} "
+            "(any TOTP app, 6 digits, 30 s)."
+        )
         self.stdout.write("Sign in at /accounts/login/ ; the resident portal is at / .")
