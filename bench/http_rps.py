@@ -2,19 +2,24 @@
 
 Run from the repository root (``bash bench/http_rps.sh`` wraps this)::
 
-    .venv/bin/python bench/http_rps.py [--duration 10] [--rounds 3] [--threads 2] [--connections 16]
+    .venv/bin/python bench/http_rps.py [--duration 10] [--rounds 5] [--source clone|worktree]
 
 What it does, all on 127.0.0.1 and all bounded in time:
 
-1. migrates and seeds (``load-areas``, ``seed-demo --scale demo``) a fresh SQLite file in a
+1. takes Sihai's code from a ``git clone`` of HEAD (default; a fixed snapshot even while the
+   working tree is being edited) or from the working tree (``--source worktree``);
+2. migrates and seeds (``load-areas``, ``seed-demo --scale demo``) a fresh SQLite file in a
    temporary directory, with ``DJANGO_SETTINGS_MODULE=config.settings.demo`` and the same
    SQLite options as the default database of ``make demo`` (WAL, IMMEDIATE transactions);
-2. starts Sihai (``gunicorn config.wsgi``) and the hello-world (``bench/hello/hello.py``)
+3. starts Sihai (``gunicorn config.wsgi``) and the hello-world (``bench/hello/hello.py``)
    with identical gunicorn flags, each in its own process group, on free ports;
-3. warms every target up, then runs ``wrk --latency`` against Sihai ``/healthz``, Sihai ``/``
+4. warms every target up, then runs ``wrk --latency`` against Sihai ``/healthz``, Sihai ``/``
    and hello-world ``/`` in turn, ``--rounds`` times (interleaved, so drift in the machine's
-   load hits all three alike), and prints the median of the rounds with the ratio to hello;
-4. stops both servers (their whole process groups) and removes the temporary directory.
+   load hits all three alike), and prints the median of the rounds with the ratio to hello.
+   For each run it also records how much CPU other processes took (re-running a run that was
+   disturbed, at most ``--retries`` times) and how the load split between the two gunicorn
+   workers (keep-alive connections can all land on one of them);
+5. stops both servers (their whole process groups) and removes the temporary directory.
 
 The load generator (wrk) runs on the same cores as the servers: the figures are a ratio on
 one machine, not a capacity statement.

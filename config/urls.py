@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from sihai.accounts.resident_urls import me_urlpatterns as me_urls
+from sihai.accounts.resident_urls import workbench_urlpatterns as resident_account_urls
 from sihai.accounts.urls import token_urlpatterns as token_urls
 from sihai.accounts.urls import workbench_urlpatterns as staff_urls
 from sihai.core import views as core_views
@@ -17,6 +19,9 @@ urlpatterns = [
     path("workbench/areas/", include("sihai.areas.urls")),
     path("workbench/staff/", include(staff_urls)),
     path("workbench/tokens/", include(token_urls)),
+    path("workbench/resident-accounts/", include(resident_account_urls)),
+    path("me/", include(me_urls)),
+    path("demo/", include("sihai.demo.urls")),
     path("workbench/audit/", include("sihai.audit.urls")),
     path("workbench/", include("sihai.workbench.urls")),
     path("api/v1/", api.urls),

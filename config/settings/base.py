@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sihai.areas",
     "sihai.accounts",
     "sihai.audit",
+    "sihai.notifications",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -197,6 +198,19 @@ SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="")
 # HMAC-SM3 key (base64, ≥ 32 bytes) for blind indexes of ID and phone numbers. Never rotated
 # casually: changing it means recomputing every index.
 SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default="")
+
+# --- SMS (sihai/notifications/sms.py) ---------------------------------------
+
+# "outbox" (kept in the database; demo and tests), "console" (logged) or "aliyun".
+SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="aliyun")
+SIHAI_SMS_ALIYUN_ACCESS_KEY_ID = env.str("SIHAI_SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SIHAI_SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SIHAI_SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+# The approved signature (签名) and the template of the sign-in code message (验证码模板).
+SIHAI_SMS_ALIYUN_SIGN_NAME = env.str("SIHAI_SMS_ALIYUN_SIGN_NAME", default="")
+SIHAI_SMS_CODE_TEMPLATE = env.str("SIHAI_SMS_CODE_TEMPLATE", default="SMS_SIHAI_CODE")
+SIHAI_SMS_ALIYUN_ENDPOINT = env.str(
+    "SIHAI_SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com/"
+)
 
 # --- Sihai ------------------------------------------------------------------
 

@@ -24,3 +24,5 @@ SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default=demo_blind_inde
 
 # Demo personas sign in with a password; the three administrators still need TOTP.
 SIHAI_STAFF_2FA = env.str("SIHAI_STAFF_2FA", default="admins")
+# Text messages are kept in the database and shown on the demo outbox page, never sent.
+SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="outbox")

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sihai.accounts.roles import Role
-from sihai.core.fields import EncryptedTextField
+from sihai.core.fields import BlindIndexField, EncryptedTextField
 from sihai.core.models import TimeStampedModel
 from sihai.core.policy import Grant
 
@@ -212,3 +212,70 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
+
+
+class ResidentAccount(TimeStampedModel):
+    """A resident's sign-in: a phone number (encrypted, found by its blind index).
+
+    Residents sign in with a one-time code sent to the phone; they have no password.
+    The account is created by the resident, or at a workstation counter by staff
+    (``created_via = assisted``, with the worker recorded).
+    """
+
+    class CreatedVia(models.TextChoices):
+        SELF = "self", _("by the resident")
+        ASSISTED = "assisted", _("at a workstation, with staff help")
+
+    phone = EncryptedTextField(_("phone number"))
+    phone_index = BlindIndexField(source="phone", unique=True)
+    created_via = models.CharField(_("created"), max_length=10, choices=CreatedVia.choices)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Where an assisted account was opened: staff see the accounts of their own area.
+    created_area = models.ForeignKey(
+        "areas.AdministrativeArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("resident account")
+        verbose_name_plural = _("resident accounts")
+
+    def __str__(self) -> str:
+        return f"resident #{self.pk}"
+
+    def audit_identity(self) -> tuple[str, str, str]:
+        return "resident", str(self.pk), f"resident #{self.pk}"
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit sign-in code: valid 5 minutes, used once, a few guesses at most.
+
+    Only a keyed hash of the code is stored, never the code itself.
+    """
+
+    phone_index = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    # Hashed client address, for the per-IP rate limit (not the address itself).
+    client_key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["phone_index", "created_at"], name="otp_phone_time")]
+
+    def __str__(self) -> str:
+        return f"code {self.pk}"

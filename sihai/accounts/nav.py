@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from sihai.accounts.models import RoleAssignment
-from sihai.accounts.policies import ROLE_VIEW
+from sihai.accounts.policies import RESIDENT_ACCOUNT_ASSIST, ROLE_VIEW
 from sihai.areas import counters
 from sihai.core.navigation import NavEntry, workbench_nav
 from sihai.core.policy import has_action
@@ -49,5 +49,21 @@ workbench_nav.register(
         order=95,
         description=_("Personal tokens for programs that use the Sihai API as you"),
         visible=_is_staff_account,
+    )
+)
+
+
+def _can_assist(user: object) -> bool:
+    return has_action(user, RESIDENT_ACCOUNT_ASSIST)
+
+
+workbench_nav.register(
+    NavEntry(
+        key="resident_accounts",
+        label=_("Open a resident account"),
+        url_name="resident_accounts:assist",
+        order=30,
+        description=_("At the counter: a sign-in account for a resident who needs help"),
+        visible=_can_assist,
     )
 )

@@ -18,13 +18,18 @@ ACCOUNT_MANAGE = register_action(
     "account.manage", _("Create and deactivate staff accounts, reset second factors")
 )
 AUDIT_VIEW = register_action("audit.view", _("Read the audit log and the access log"))
+RESIDENT_ACCOUNT_ASSIST = register_action(
+    "resident_account.assist", _("Open a sign-in account for a resident at the counter")
+)
 SYSTEM_OPERATE = register_action("system.operate", _("Run operations: health, tasks, key rotation"))
 
 _STAFF = frozenset({"area.browse"})
 
+_COUNTER = _STAFF | {"resident_account.assist"}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _STAFF,
-    Role.SUBDISTRICT_OFFICER: _STAFF,
+    Role.COMMUNITY_WORKER: _COUNTER,
+    Role.SUBDISTRICT_OFFICER: _COUNTER,
     Role.DISTRICT_OFFICER: _STAFF,
     Role.CITY_OFFICER: _STAFF,
     Role.DEPARTMENT_OFFICER: _STAFF,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
@@ -14,7 +15,7 @@ from sihai.accounts.roles import ADMIN_ROLES, Role
 from sihai.areas.codes import Level
 from sihai.areas.models import AdministrativeArea
 from sihai.core.seeding import SeedContext, seeder
-from sihai.core.synth import person_name
+from sihai.core.synth import person_name, phone_number
 
 # The demo administrators' authenticator key (published, like the demo password): add it to
 # any TOTP app, or run `python -c "import pyotp; print(pyotp.TOTP('<key>').now())"`.
@@ -143,3 +144,44 @@ def seed_staff_everywhere(ctx: SeedContext) -> None:
         batch_size=1000,
     )
     ctx.note("synthetic staff created", len(todo))
+
+
+RESIDENT_ACCOUNTS = {"demo": 40, "city": 20_000}
+
+
+@seeder("resident_accounts", order=30)
+@transaction.atomic
+def seed_resident_accounts(ctx: SeedContext) -> None:
+    """Residents' sign-in accounts with synthetic phone numbers (encrypted, blind-indexed).
+
+    A quarter were opened at the Cuihu West Road counter by cuihu_worker.
+    """
+    from sihai.accounts.models import ResidentAccount  # noqa: PLC0415  (keeps the persona list light)
+    from sihai.accounts.resident_auth import phone_index  # noqa: PLC0415
+
+    rng = random.Random(f"{ctx.rng.random()}-residents")
+    phones = [phone_number(rng) for _ in range(RESIDENT_ACCOUNTS[ctx.scale.name])]
+    indexes = {phone_index(p): p for p in phones}
+    existing = set(
+        ResidentAccount.objects.filter(phone_index__in=list(indexes)).values_list(
+            "phone_index", flat=True
+        )
+    )
+    worker = User.objects.filter(username="cuihu_worker").first()
+    new = []
+    for n, (index, phone) in enumerate(indexes.items()):
+        if index in existing:
+            continue
+        assisted = worker is not None and n % 4 == 0
+        new.append(
+            ResidentAccount(
+                phone=phone,
+                created_via=ResidentAccount.CreatedVia.ASSISTED
+                if assisted
+                else ResidentAccount.CreatedVia.SELF,
+                created_by=worker if assisted else None,
+                created_area_id="530102001001" if assisted else None,
+            )
+        )
+    ResidentAccount.objects.bulk_create(new, batch_size=1000)
+    ctx.note("resident accounts created", len(new))

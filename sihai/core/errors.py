@@ -50,6 +50,13 @@ class NotAllowed(SihaiError):
     http_status = 403
 
 
+class RateLimited(SihaiError):
+    """Too many attempts in a short time; the message says when to try again."""
+
+    code = "rate_limited"
+    http_status = 429
+
+
 class PageNotFound(NotFound, Http404):
     """A 404 whose message is safe and useful to show the person (e.g. "not a valid area code").
 

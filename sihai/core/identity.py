@@ -73,6 +73,21 @@ def normalise_phone(raw: str, region: str = "CN") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalise_mobile(raw: str, region: str = "CN") -> str:
+    """Like :func:`normalise_phone`, but only numbers that can receive a text message."""
+    phone = normalise_phone(raw, region)
+    kind = phonenumbers.number_type(phonenumbers.parse(phone))
+    if kind not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise InvalidInput(
+            _("This is not a mobile number: a text message cannot reach it."),
+            code="phone.not_mobile",
+        )
+    return phone
+
+
 def mask_phone(e164: str) -> str:
     """+8613812345678 → 138****5678: enough for a person to recognise their own number."""
     national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")

@@ -41,3 +41,11 @@ def point_near(
         round(lat + rng.uniform(-degrees, degrees), 6),
         round(lon + rng.uniform(-degrees, degrees), 6),
     )
+
+
+MOBILE_PREFIXES = ("138", "139", "150", "151", "158", "186", "187", "199")
+
+
+def phone_number(rng: random.Random) -> str:
+    """A synthetic mainland mobile number in E.164 (demo texts are never really sent)."""
+    return f"+86{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
