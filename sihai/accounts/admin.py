@@ -1,23 +1,49 @@
+"""The admin site is the system administrator's operations desk, not a back door.
+
+Staff accounts and roles are changed only in the workbench, through the audited
+services that enforce separation of duties; here they are read-only.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
 
 from sihai.accounts.models import Department, RoleAssignment, User
 
 
-class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class RoleAssignmentInline(ReadOnlyMixin, admin.TabularInline[RoleAssignment, User]):
     model = RoleAssignment
     fk_name = "user"
     extra = 0
-    autocomplete_fields = ["area"]
+    fields = ("area", "department", "role")
+    readonly_fields = fields
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin[User]):
+class StaffAdmin(ReadOnlyMixin, UserAdmin[User]):
     inlines = [RoleAssignmentInline]
     list_display = ("username", "display_name", "is_active", "last_login")
-    fieldsets = (*(UserAdmin.fieldsets or ()), ("Sihai", {"fields": ("display_name",)}))
+    fieldsets = (
+        (None, {"fields": ("username", "display_name", "is_active", "last_login", "date_joined")}),
+    )
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin[Department]):
+class DepartmentAdmin(ReadOnlyMixin, admin.ModelAdmin[Department]):
     list_display = ("code", "name_zh", "name_en")
+
+
+# Django's groups are not used: roles are RoleAssignments.
+admin.site.unregister(Group)

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,9 +52,11 @@ PERSONAS: list[Persona] = [
         Role.DEPARTMENT_OFFICER,
         "medical_insurance",
     ),
+    # Only the system administrator uses the admin site (operations); the other two work in
+    # the workbench, where roles and the audit log live.
     Persona("sysadmin", "系统管理员", "5301", Role.SYSTEM_ADMIN, None, True),
-    Persona("secadmin", "安全管理员", "5301", Role.SECURITY_ADMIN, None, True),
-    Persona("auditadmin", "审计管理员", "5301", Role.AUDIT_ADMIN, None, True),
+    Persona("secadmin", "安全管理员", "5301", Role.SECURITY_ADMIN),
+    Persona("auditadmin", "审计管理员", "5301", Role.AUDIT_ADMIN),
 ]
 
 
@@ -76,6 +79,10 @@ def seed_personas(ctx: SeedContext) -> None:
         user.is_active = True
         user.password_changed_at = timezone.now()
         user.save(update_fields=["display_name", "is_staff", "is_active", "password_changed_at"])
+        if persona.is_staff_admin_site:
+            user.user_permissions.set(
+                Permission.objects.filter(codename__in=OPERATIONS_PERMISSIONS)
+            )
         if persona.role in ADMIN_ROLES:
             # Administrators always need a second factor; the demo publishes their TOTP key.
             TOTPDevice.objects.update_or_create(
@@ -145,6 +152,14 @@ def seed_staff_everywhere(ctx: SeedContext) -> None:
     )
     ctx.note("synthetic staff created", len(todo))
 
+
+# The admin site's operations desk: reference data and background tasks, no personal data.
+OPERATIONS_PERMISSIONS = [
+    "view_department",
+    "view_administrativearea",
+    "view_dbtaskresult",
+    "delete_dbtaskresult",
+]
 
 RESIDENT_ACCOUNTS = {"demo": 40, "city": 20_000}
 
