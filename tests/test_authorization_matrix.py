@@ -1,0 +1,311 @@
+"""The authorization matrix: every route × every persona × (own, parent, sibling area).
+
+Routes are read from the URL configuration, so a new route without a rule here
+fails the suite. Each rule states the exact status every persona must get; out of
+scope must answer exactly like missing (404), never 403, except in the admin site,
+whose pages are Django's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sihai.accounts.authentication import token_create
+from sihai.accounts.models import Department, RoleAssignment, User
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+PERSONAS = [
+    ANON,
+    "city_officer",
+    "wuhua_officer",
+    "panlong_officer",
+    "huashan_officer",
+    "lianmeng_officer",
+    "cuihu_worker",
+    "xiaoba_worker",
+    "edu_wuhua",
+    "insurance_city",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+]
+OWN = {
+    ANON: "530102001001",
+    "city_officer": "5301",
+    "wuhua_officer": "530102",
+    "panlong_officer": "530103",
+    "huashan_officer": "530102001",
+    "lianmeng_officer": "530103004",
+    "cuihu_worker": "530102001001",
+    "xiaoba_worker": "530103004001",
+    "edu_wuhua": "530102",
+    "insurance_city": "5301",
+    "sysadmin": "5301",
+    "secadmin": "5301",
+    "auditadmin": "5301",
+}
+SIBLING = {
+    "5301": "5301",  # the city has no sibling inside this deployment
+    "530102": "530103",
+    "530103": "530102",
+    "530102001": "530102002",
+    "530103004": "530103001",
+    "530102001001": "530102001003",
+    "530103004001": "530103004002",
+}
+VARIANTS = ("own", "parent", "sibling")
+BROWSERS = {p for p in PERSONAS if p not in {ANON, "secadmin", "auditadmin"}}
+COUNTER = {"huashan_officer", "lianmeng_officer", "cuihu_worker", "xiaoba_worker"}
+
+
+def area_for(persona: str, variant: str) -> str:
+    own = OWN[persona]
+    if variant == "parent":
+        return {4: own, 6: own[:4], 9: own[:6], 12: own[:9]}[len(own)]
+    if variant == "sibling":
+        return SIBLING[own]
+    return own
+
+
+@dataclass
+class Case:
+    method: str
+    url: str
+    status: int
+    data: dict[str, str] | None = None
+
+
+@dataclass
+class World:
+    """Objects the rules point at, made once per test."""
+
+    probes: dict[str, User]
+    foreign_token_prefix: str
+    department_id: int
+
+
+Rule = Callable[[str, str, World], Case]
+
+
+def signed_in(persona: str) -> bool:
+    return persona != ANON
+
+
+def scoped(persona: str, code: str) -> bool:
+    return persona in BROWSERS and code.startswith(OWN[persona])
+
+
+ROLE_BY_LENGTH = {
+    4: "city_officer",
+    6: "district_officer",
+    9: "subdistrict_officer",
+    12: "community_worker",
+}
+
+
+def probe_role(w: World, code: str) -> int:
+    """The probe account's role in ``code`` (given back if an earlier case revoked it)."""
+    assignment, _ = RoleAssignment.objects.get_or_create(
+        user=w.probes[code], area_id=code, role=ROLE_BY_LENGTH[len(code)]
+    )
+    return assignment.pk
+
+
+def _page(url: str, ok: Callable[[str], bool]) -> Rule:
+    """A workbench page: 302 to sign in for visitors, 200 if allowed, else 404."""
+    return lambda p, v, w: Case("GET", url, 302 if not signed_in(p) else 200 if ok(p) else 404)
+
+
+def _admin(name: str, p: str, w: World) -> Case:  # noqa: PLR0911, PLR0912  (one branch per kind of page)
+    kwargs: dict[str, object] = {}
+    model = name.split(":")[1].rsplit("_", 1)[0]
+    objects = {
+        "accounts_department": w.department_id,
+        "accounts_user": w.probes["5301"].pk,
+        "areas_administrativearea": "5301",
+        "django_tasks_database_dbtaskresult": "00000000-0000-0000-0000-000000000000",
+        "auth_group": 1,
+    }
+    if name == "admin:app_list":
+        kwargs = {"app_label": "accounts"}
+    elif name == "admin:view_on_site":
+        kwargs = {"content_type_id": 1, "object_id": 1}
+    elif name == "admin:auth_user_password_change":
+        kwargs = {"id": w.probes["5301"].pk}
+    elif name.endswith(("_change", "_delete", "_history")) and model in objects:
+        kwargs = {"object_id": objects[model]}
+    url = reverse(name, kwargs=kwargs)
+    if name == "admin:login":
+        return Case("GET", url, 302 if p == "sysadmin" else 200)
+    if name == "admin:logout":
+        return Case("POST", url, 302)
+    if p != "sysadmin":
+        # Everyone else is sent to the admin sign-in: the admin site is the operations desk only.
+        return Case("GET", url, 302)
+    viewable = {
+        "accounts_department",
+        "areas_administrativearea",
+        "django_tasks_database_dbtaskresult",
+    }
+    if name in {
+        "admin:index",
+        "admin:jsi18n",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:app_list",
+    }:
+        return Case("GET", url, 200)
+    if name == "admin:autocomplete":
+        return Case("GET", url, 403)
+    if name == "admin:view_on_site":
+        return Case("GET", url, 404)
+    if name.endswith("_changelist"):
+        return Case("GET", url, 200 if model in viewable else 403)
+    if name.endswith(("_change", "_history")):
+        if model == "django_tasks_database_dbtaskresult":
+            return Case("GET", url, 302)  # no such task: back to the list
+        return Case("GET", url, 200 if model in viewable else 403)
+    # Add, delete, password change of another account: never from the admin site.
+    return Case("GET", url, 403)
+
+
+RULES: dict[str, Rule] = {
+    "healthz": lambda p, v, w: Case("GET", "/healthz", 200),
+    "readyz": lambda p, v, w: Case("GET", "/readyz", 200),
+    "set_language": lambda p, v, w: Case("POST", "/prefs/language", 302, {"language": "en"}),
+    "set_care_mode": lambda p, v, w: Case("POST", "/prefs/care-mode", 302, {"enabled": "1"}),
+    "portal:home": lambda p, v, w: Case("GET", "/", 200),
+    "portal:areas": lambda p, v, w: Case("GET", "/areas/", 200),
+    "portal:area": lambda p, v, w: Case("GET", f"/areas/{area_for(p, v)}/", 200),
+    "accounts:login": lambda p, v, w: Case("GET", "/accounts/login/", 302 if signed_in(p) else 200),
+    "accounts:verify": lambda p, v, w: Case("GET", "/accounts/login/verify/", 302),
+    "accounts:enrol": lambda p, v, w: Case("GET", "/accounts/login/enrol/", 302),
+    "accounts:logout": lambda p, v, w: Case("POST", "/accounts/logout/", 302),
+    "accounts:password_change": _page("/accounts/password/", lambda p: True),
+    "workbench:home": _page("/workbench/", lambda p: True),
+    "areas:index": lambda p, v, w: Case(
+        "GET", "/workbench/areas/", 302 if not signed_in(p) or p in BROWSERS else 404
+    ),
+    "areas:detail": lambda p, v, w: Case(
+        "GET",
+        f"/workbench/areas/{area_for(p, v)}/",
+        302 if not signed_in(p) else 200 if scoped(p, area_for(p, v)) else 404,
+    ),
+    "staff:list": _page("/workbench/staff/", lambda p: p == "secadmin"),
+    "staff:detail": lambda p, v, w: Case(
+        "GET",
+        f"/workbench/staff/{w.probes[area_for(p, v)].pk}/",
+        302 if not signed_in(p) else 200 if p == "secadmin" else 404,
+    ),
+    "staff:revoke": lambda p, v, w: Case(
+        "POST",
+        f"/workbench/staff/{w.probes[area_for(p, v)].pk}"
+        f"/roles/{probe_role(w, area_for(p, v))}/revoke",
+        302 if not signed_in(p) or p == "secadmin" else 404,
+    ),
+    "staff:totp_reset": lambda p, v, w: Case(
+        "POST",
+        f"/workbench/staff/{w.probes[area_for(p, v)].pk}/totp/reset",
+        302 if not signed_in(p) or p == "secadmin" else 404,
+    ),
+    "tokens:list": _page("/workbench/tokens/", lambda p: True),
+    "tokens:revoke": lambda p, v, w: Case(
+        "POST",
+        f"/workbench/tokens/{w.foreign_token_prefix}/revoke",
+        302 if not signed_in(p) else 404,
+    ),
+    "resident_accounts:assist": _page(
+        "/workbench/resident-accounts/assist/", lambda p: p in COUNTER
+    ),
+    "residents_me:home": lambda p, v, w: Case("GET", "/me/", 302),
+    "residents_me:sign_in": lambda p, v, w: Case("GET", "/me/sign-in/", 200),
+    "residents_me:code": lambda p, v, w: Case("GET", "/me/sign-in/code/", 302),
+    "residents_me:sign_out": lambda p, v, w: Case("POST", "/me/sign-out/", 302),
+    "demo:outbox": lambda p, v, w: Case("GET", "/demo/outbox/", 200),
+    "audit:log": _page("/workbench/audit/", lambda p: p == "auditadmin"),
+    "audit:access": _page("/workbench/audit/access/", lambda p: p == "auditadmin"),
+    "api:api-root": lambda p, v, w: Case("GET", "/api/v1/", 404),
+    "api:openapi-json": lambda p, v, w: Case("GET", "/api/v1/openapi.json", 200),
+    "api:openapi-view": lambda p, v, w: Case("GET", "/api/v1/docs", 200),
+    "api:area_detail": lambda p, v, w: Case("GET", f"/api/v1/areas/{area_for(p, v)}", 200),
+    "api:me": lambda p, v, w: Case("GET", "/api/v1/auth/me", 401),
+    "api:token_issue": lambda p, v, w: Case("POST", "/api/v1/auth/token", 422, {}),
+    "api:token_delete": lambda p, v, w: Case(
+        "DELETE", f"/api/v1/auth/token/{w.foreign_token_prefix}", 401
+    ),
+}
+
+
+def _named_routes(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_routes(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+ROUTES = sorted(set(_named_routes(get_resolver().url_patterns)))
+
+
+def test_every_route_has_a_rule() -> None:
+    missing = [r for r in ROUTES if r not in RULES and not r.startswith("admin:")]
+    assert missing == [], f"add these routes to the authorization matrix: {missing}"
+    stale = [r for r in RULES if r not in ROUTES]
+    assert stale == [], f"these rules name routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world() -> World:
+    probes = {}
+    for code in {area_for(p, v) for p in PERSONAS for v in VARIANTS}:
+        user = User.objects.create(username=f"probe_{code}")
+        role = {
+            4: "city_officer",
+            6: "district_officer",
+            9: "subdistrict_officer",
+            12: "community_worker",
+        }[len(code)]
+        RoleAssignment.objects.create(user=user, area_id=code, role=role)
+        probes[code] = user
+    foreign = token_create(user=probes["5301"], name="probe token")
+    return World(probes, foreign.token.prefix, Department.objects.get(code="education").pk)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_route_answers_every_persona_as_the_matrix_says(
+    route: str, world: World, persona: Callable[[str], User]
+) -> None:
+    failures = []
+    for who in PERSONAS:
+        for variant in VARIANTS:
+            case = (
+                _admin(route, who, world)
+                if route.startswith("admin:")
+                else RULES[route](who, variant, world)
+            )
+            client = Client()
+            if who != ANON:
+                client.force_login(persona(who))
+            send = getattr(client, case.method.lower())
+            if case.method == "GET":
+                response = send(case.url)
+            elif route.startswith("api:"):
+                response = send(case.url, case.data or {}, content_type="application/json")
+            else:
+                response = send(case.url, case.data or {})
+            if response.status_code != case.status:
+                failures.append(
+                    f"{who}/{variant} {case.method} {case.url}: "
+                    f"{response.status_code} != {case.status}"
+                )
+            if route.startswith("admin:"):
+                break  # admin pages take no area
+    assert failures == []
