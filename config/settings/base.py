@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from marshmallow.validate import OneOf
 
 from config.env import BASE_DIR, database_from_url, env
 from sihai.accounts.passwords import password_validators
@@ -109,7 +110,9 @@ AUTH_PASSWORD_VALIDATORS = password_validators(
 )
 # Second factor (TOTP) for staff: "required" for everyone (the production default), or
 # "admins" for the three administrator roles only (administrators always need it).
-SIHAI_STAFF_2FA = env.str("SIHAI_STAFF_2FA", default="required")
+SIHAI_STAFF_2FA = env.str(
+    "SIHAI_STAFF_2FA", default="required", validate=OneOf(["required", "admins"])
+)
 # Lockout: this many failed sign-ins for one username lock it for SIHAI_LOCKOUT_MINUTES.
 SIHAI_LOCKOUT_ATTEMPTS = 5
 SIHAI_LOCKOUT_MINUTES = 15

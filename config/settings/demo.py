@@ -1,5 +1,7 @@
 """`make demo`: the platform as a visitor should see it (no debug pages), with demo personas."""
 
+from marshmallow.validate import OneOf
+
 from config.env import env
 from config.settings.base import *  # noqa: F403  (settings modules layer by design)
 from sihai.core.crypto import demo_blind_index_key, demo_keyring_spec
@@ -18,6 +20,8 @@ SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="demo1")
 SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default=demo_blind_index_key("demo"))
 
 # Demo personas sign in with a password; the three administrators still need TOTP.
-SIHAI_STAFF_2FA = env.str("SIHAI_STAFF_2FA", default="admins")
+SIHAI_STAFF_2FA = env.str(
+    "SIHAI_STAFF_2FA", default="admins", validate=OneOf(["required", "admins"])
+)
 # Text messages are kept in the database and shown on the demo outbox page, never sent.
 SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="outbox")

@@ -1,5 +1,7 @@
 """A developer's machine: debug pages, a throwaway secret, demo personas allowed."""
 
+from marshmallow.validate import OneOf
+
 from config.env import env
 from config.settings.base import *  # noqa: F403  (settings modules layer by design)
 from sihai.core.crypto import demo_blind_index_key, demo_keyring_spec
@@ -19,6 +21,8 @@ SIHAI_FIELD_KEY_ACTIVE = env.str("SIHAI_FIELD_KEY_ACTIVE", default="demo1")
 SIHAI_BLIND_INDEX_KEY = env.str("SIHAI_BLIND_INDEX_KEY", default=demo_blind_index_key("demo"))
 
 # Demo personas sign in with a password; the three administrators still need TOTP.
-SIHAI_STAFF_2FA = env.str("SIHAI_STAFF_2FA", default="admins")
+SIHAI_STAFF_2FA = env.str(
+    "SIHAI_STAFF_2FA", default="admins", validate=OneOf(["required", "admins"])
+)
 # Text messages are kept in the database and shown on the demo outbox page, never sent.
 SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="outbox")

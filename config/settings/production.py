@@ -4,7 +4,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env
 from config.settings.base import *  # noqa: F403  (settings modules layer by design)
-from config.settings.base import SECRET_KEY, SIHAI_BLIND_INDEX_KEY, SIHAI_FIELD_KEYS
+from config.settings.base import (
+    SECRET_KEY,
+    SIHAI_BLIND_INDEX_KEY,
+    SIHAI_FIELD_KEY_ACTIVE,
+    SIHAI_FIELD_KEYS,
+)
+from sihai.core.crypto import demo_blind_index_key, demo_keyring_spec, parse_keyring
 
 DEBUG = False
 SIHAI_DEMO_ENABLED = False
@@ -15,8 +21,21 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "local-", "
 
 ALLOWED_HOSTS = env.list("SIHAI_ALLOWED_HOSTS")
 
-# Field-encryption keys must be real: the demo keys are derived from a published label.
-if not SIHAI_FIELD_KEYS or "demo1:" in SIHAI_FIELD_KEYS or not SIHAI_BLIND_INDEX_KEY:
+# Field-encryption keys must be real: the demo keys are derived from published labels.
+_keys = parse_keyring(SIHAI_FIELD_KEYS)
+_demo_secrets = {
+    key.secret
+    for label in ("demo", "test")
+    for key in parse_keyring(demo_keyring_spec(label)).values()
+}
+_demo_index_keys = {demo_blind_index_key(label) for label in ("demo", "test")}
+if (
+    not _keys
+    or SIHAI_FIELD_KEY_ACTIVE not in _keys
+    or any(key.secret in _demo_secrets for key in _keys.values())
+    or not SIHAI_BLIND_INDEX_KEY
+    or SIHAI_BLIND_INDEX_KEY in _demo_index_keys
+):
     msg = (
         "Set SIHAI_FIELD_KEYS, SIHAI_FIELD_KEY_ACTIVE and SIHAI_BLIND_INDEX_KEY from the "
         "key-management system (see docs/adr/0004-field-encryption.md); demo keys are refused."

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ from sihai.core.crypto import sm3_hex
 from sihai.core.errors import InvalidInput, NotFound, SihaiError
 from sihai.core.identity import fold_digits
 
+logger = logging.getLogger(__name__)
 TOKEN_PREFIX = "sihai"  # noqa: S105  (a public marker that makes leaked tokens greppable)
 TOTP_ISSUER = "Sihai 四海之家"
 
@@ -71,6 +73,8 @@ def check_not_locked(username: str) -> None:
 
 def record_failure(username: str) -> None:
     """Count a failed attempt; the fifth within the lockout window locks the username."""
+    # A security event for the log (the typed name is hashed: it may be someone's password).
+    logger.warning("sign-in failed", extra={"username_key": _throttle_key(username)[:16]})
     now = timezone.now()
     window = datetime.timedelta(minutes=settings.SIHAI_LOCKOUT_MINUTES)
     with transaction.atomic():
@@ -187,6 +191,8 @@ def totp_reset(*, actor: User, user: User) -> None:
     if actor.pk == user.pk or not all(any(g.covers(code) for g in grants) for code in areas):
         raise NotFound(NotFound.default_message())
     TOTPDevice.objects.filter(user=user).delete()
+    # A lost authenticator may mean a lost device: its tokens go too.
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.record(actor=actor, action="accounts.totp_reset", target=user)
 
 
@@ -206,6 +212,8 @@ def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    # Tokens issued under the old password stop working with it.
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.record(
         actor=user,
         action="accounts.password_changed",

@@ -157,6 +157,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         try:
             auth.totp_confirm(user=user, code=form.cleaned_data["code"])
         except InvalidInput as exc:
+            auth.record_failure(username)
             form.add_error(None, str(exc.message))
         else:
             return _complete(request, user, username, next_url)

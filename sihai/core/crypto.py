@@ -40,6 +40,12 @@ TAG_BYTES = 16
 KEY_BYTES = {"sm4-gcm": 16, "aes-256-gcm": 32}
 
 
+class Ciphertext(str):
+    """A value that is already encrypted (key rotation writes these); stored as it is."""
+
+    __slots__ = ()
+
+
 class DecryptionError(Exception):
     """A stored value cannot be decrypted: unknown key, wrong column or tampered bytes."""
 

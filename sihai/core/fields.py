@@ -40,11 +40,11 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def get_prep_value(self, value: Any) -> str | None:
         if value is None:
             return None
-        text = str(value)
-        if text.startswith(f"{crypto.PREFIX}$"):
-            # Already ciphertext (e.g. key rotation writing a re-encrypted value).
-            return text
-        return crypto.encrypt(text, context=self.crypto_context)
+        if isinstance(value, crypto.Ciphertext):
+            # Already encrypted by the caller (key rotation); anything else is plaintext,
+            # even if it happens to look like ciphertext.
+            return str(value)
+        return crypto.encrypt(str(value), context=self.crypto_context)
 
     def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name != "isnull":

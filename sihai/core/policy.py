@@ -112,21 +112,27 @@ def roots_for(actor: Any, action: str | Action) -> list[str]:
 class ScopedPolicy(Generic[M]):
     """Permissions for a model whose rows carry an area code (and maybe a department).
 
-    ``area_field`` is the path to the row's area code (``"area_id"``,
-    ``"community_code"``); ``department_field`` the path to the department code
-    the row is routed to, if department staff may see such rows.
+    ``area_field`` is the lookup path to the row's area code (``"area__code"`` for a
+    foreign key to an area, ``"community_code"`` for a plain code column);
+    ``department_field`` the path to the department code the row is routed to
+    (``"department__code"``), if department staff may see such rows.
     """
 
     def __init__(self, *, area_field: str, department_field: str | None = None) -> None:
         self.area_field = area_field
         self.department_field = department_field
 
+    @staticmethod
+    def _value(obj: M, path: str) -> str | None:
+        try:
+            value = attrgetter(path.replace("__", "."))(obj)
+        except AttributeError:  # a null foreign key on the way
+            return None
+        return None if value is None else str(value)
+
     def _row_scope(self, obj: M) -> tuple[str, str | None]:
-        area = str(attrgetter(self.area_field.replace("__", "."))(obj) or "")
-        department = None
-        if self.department_field:
-            value = attrgetter(self.department_field.replace("__", "."))(obj)
-            department = None if value is None else str(value)
+        area = self._value(obj, self.area_field) or ""
+        department = self._value(obj, self.department_field) if self.department_field else None
         return area, department
 
     def can(self, actor: Any, action: str | Action, obj: M) -> bool:

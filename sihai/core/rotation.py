@@ -43,26 +43,28 @@ def rotate_model(
     pk_column = connection.ops.quote_name(model._meta.pk.column)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     last_pk: Any = None
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     while True:
         where = f"WHERE {pk_column} > %s " if last_pk is not None else ""
         params: list[Any] = [last_pk] if last_pk is not None else []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {pk_column}, {columns} FROM {table} {where}ORDER BY {pk_column} LIMIT %s",  # noqa: S608  (identifiers quoted by the backend)
-                [*params, batch_size],
-            )
+        # Read and rewrite a batch in one transaction, rows locked, so a value changed by
+        # the application meanwhile is never overwritten with its older plaintext.
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Identifiers come from the model and are quoted by the backend; values are parameters.
+            sql = f"SELECT {pk_column}, {columns} FROM {table} {where}"  # noqa: S608
+            sql += f"ORDER BY {pk_column} LIMIT %s{lock}"
+            cursor.execute(sql, [*params, batch_size])
             rows = cursor.fetchall()
-        if not rows:
-            return report
-        with transaction.atomic():
+            if not rows:
+                return report
             for pk, *values in rows:
                 report.examined += 1
                 changes = {}
                 for field, value in zip(fields, values, strict=True):
                     if value and crypto.key_id_of(value) != active:
                         plaintext = crypto.decrypt(value, context=field.crypto_context)
-                        changes[field.attname] = crypto.encrypt(
-                            plaintext, context=field.crypto_context
+                        changes[field.attname] = crypto.Ciphertext(
+                            crypto.encrypt(plaintext, context=field.crypto_context)
                         )
                 if changes:
                     model._default_manager.filter(pk=pk).update(**changes)

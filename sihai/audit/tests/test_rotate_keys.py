@@ -72,7 +72,9 @@ def test_an_interrupted_rotation_resumes() -> None:
         for pk, token in first_two:
             plain = crypto.decrypt(token, context="accounts.residentaccount.phone")
             ResidentAccount.objects.filter(pk=pk).update(
-                phone=crypto.encrypt(plain, context="accounts.residentaccount.phone")
+                phone=crypto.Ciphertext(
+                    crypto.encrypt(plain, context="accounts.residentaccount.phone")
+                )
             )
         report = rotate_model(
             ResidentAccount, [ResidentAccount._meta.get_field("phone")], batch_size=2

@@ -155,3 +155,14 @@ def test_bad_phone_numbers_are_refused(raw: str) -> None:
 
 def test_masked_phone() -> None:
     assert mask_phone("+8613812345678") == "138****5678"
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_ciphertext_is_still_encrypted() -> None:
+    from sihai.accounts.models import ResidentAccount  # noqa: PLC0415  (a model with an encrypted field)
+
+    account = ResidentAccount.objects.create(
+        phone="e1$demo1$notreallyciphertext", created_via="self"
+    )
+    account.refresh_from_db()
+    assert account.phone == "e1$demo1$notreallyciphertext"

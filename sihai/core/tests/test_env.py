@@ -115,14 +115,37 @@ def test_production_refuses_a_placeholder_secret_key() -> None:
     assert "SIHAI_SECRET_KEY must be set" in result.stderr
 
 
-def test_production_refuses_the_demo_field_keys() -> None:
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {
+            "SIHAI_FIELD_KEYS": "x1:sm4-gcm:"
+            + base64.b64encode(
+                __import__("hashlib").sha256(b"sihai-demo-sm4:demo").digest()[:16]
+            ).decode(),
+            "SIHAI_FIELD_KEY_ACTIVE": "x1",
+        },
+        {
+            "SIHAI_BLIND_INDEX_KEY": base64.b64encode(
+                __import__("hashlib").sha256(b"sihai-demo-index:demo").digest()
+            ).decode()
+        },
+        {"SIHAI_FIELD_KEY_ACTIVE": "missing"},
+    ],
+)
+def test_production_refuses_demo_key_material_under_any_name(overrides: dict[str, str]) -> None:
     result = _run(
         "config.settings.production",
         "check",
         SIHAI_SECRET_KEY="k" * 20 + "Q9x#2mZ!pL7@wR4$vT1^bN8&cF5*hJ3(",
         SIHAI_ALLOWED_HOSTS="sihai.example.gov.cn",
-        SIHAI_FIELD_KEYS="demo1:sm4-gcm:" + base64.b64encode(b"0123456789abcdef").decode(),
-        SIHAI_FIELD_KEY_ACTIVE="demo1",
+        **overrides,
     )
     assert result.returncode != 0
     assert "demo keys are refused" in result.stderr
+
+
+def test_an_unknown_second_factor_mode_stops_start_up() -> None:
+    result = _run("config.settings.local", "check", SIHAI_STAFF_2FA="sometimes")
+    assert result.returncode != 0
+    assert "SIHAI_STAFF_2FA" in result.stderr
