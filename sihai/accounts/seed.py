@@ -200,3 +200,26 @@ def seed_resident_accounts(ctx: SeedContext) -> None:
         )
     ResidentAccount.objects.bulk_create(new, batch_size=1000)
     ctx.note("resident accounts created", len(new))
+
+
+@seeder("role_history", order=15)
+def seed_role_history(ctx: SeedContext) -> None:
+    """A newcomer given a role by the security administrator, through the audited service,
+    so the audit log and the staff pages have something true to show."""
+    from sihai.accounts.services import role_grant  # noqa: PLC0415  (services import audit)
+
+    newcomer, created = User.objects.get_or_create(
+        username="wuhuashan_worker",
+        defaults={
+            "display_name": "五华山社区 · 社工 周婷",
+            "password": make_password(DEMO_PASSWORD),
+        },
+    )
+    if created or not RoleAssignment.objects.filter(user=newcomer).exists():
+        role_grant(
+            actor=User.objects.get(username="secadmin"),
+            user=newcomer,
+            area_code="530102001003",
+            role=Role.COMMUNITY_WORKER,
+        )
+        ctx.note("roles granted through the audited service", 1)
