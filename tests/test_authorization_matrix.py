@@ -143,8 +143,9 @@ def _admin(name: str, p: str, w: World) -> Case:  # noqa: PLR0911, PLR0912  (one
         kwargs = {"object_id": objects[model]}
     url = reverse(name, kwargs=kwargs)
     if name == "admin:login":
-        # Always through the workbench sign-in (password, second factor, lockout).
-        return Case("GET", url, 302)
+        # Through the workbench sign-in (password, second factor, lockout); signed-in staff
+        # who are not the system administrator are told "not found" rather than looped.
+        return Case("GET", url, 302 if p in {ANON, "sysadmin"} else 404)
     if name == "admin:logout":
         return Case("POST", url, 302)
     if p != "sysadmin":

@@ -9,9 +9,11 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from sihai.accounts.models import Department, RoleAssignment, User
+from sihai.core.errors import NotFound, PageNotFound
 
 
 class ReadOnlyMixin:
@@ -55,6 +57,11 @@ def _sign_in_through_the_workbench(
     request: HttpRequest, extra_context: object = None
 ) -> HttpResponse:
     """The admin site's own password-only form would skip the second factor and the lockout."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        # Signed in, but the admin site is not theirs: say so once instead of looping.
+        raise PageNotFound(NotFound.default_message())
     return redirect_to_login(
         request.GET.get("next") or reverse("admin:index"), reverse("accounts:login")
     )

@@ -14,9 +14,7 @@ from sihai.core.policy import register_action
 
 ROLE_VIEW = register_action("role.view", _("See staff accounts and their roles"))
 ROLE_GRANT = register_action("role.grant", _("Grant and revoke staff roles"))
-ACCOUNT_MANAGE = register_action(
-    "account.manage", _("Create and deactivate staff accounts, reset second factors")
-)
+ACCOUNT_MANAGE = register_action("account.manage", _("Remove a staff member's lost authenticator"))
 AUDIT_VIEW = register_action("audit.view", _("Read the audit log and the access log"))
 RESIDENT_ACCOUNT_ASSIST = register_action(
     "resident_account.assist", _("Open a sign-in account for a resident at the counter")

@@ -37,8 +37,9 @@ class ResidentCodeForm(forms.Form):
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the load balancer's address behind a proxy; production sets the real
-    # client address there (e.g. gunicorn --forwarded-allow-ips), never from a request header.
+    # Behind a load balancer REMOTE_ADDR is the balancer's own address, and every resident
+    # would share one limit: pass the client address with the PROXY protocol (gunicorn
+    # --proxy-protocol), never from a header a client can forge.
     return str(request.META.get("REMOTE_ADDR", ""))
 
 

@@ -155,7 +155,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            auth.check_not_locked(username)
             auth.totp_confirm(user=user, code=form.cleaned_data["code"])
+        except auth.SignInLocked as exc:
+            form.add_error(None, str(exc.message))
         except InvalidInput as exc:
             auth.record_failure(username)
             form.add_error(None, str(exc.message))

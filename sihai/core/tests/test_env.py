@@ -50,6 +50,9 @@ PRODUCTION_KEYS = {
     "SIHAI_FIELD_KEYS": "k1:sm4-gcm:" + base64.b64encode(b"0123456789abcdef").decode(),
     "SIHAI_FIELD_KEY_ACTIVE": "k1",
     "SIHAI_BLIND_INDEX_KEY": base64.b64encode(b"an index key of thirty-two bytes").decode(),
+    "SIHAI_SMS_ALIYUN_ACCESS_KEY_ID": "test-id",
+    "SIHAI_SMS_ALIYUN_ACCESS_KEY_SECRET": "test-secret",
+    "SIHAI_SMS_ALIYUN_SIGN_NAME": "四海之家",
 }
 
 
@@ -149,3 +152,15 @@ def test_an_unknown_second_factor_mode_stops_start_up() -> None:
     result = _run("config.settings.local", "check", SIHAI_STAFF_2FA="sometimes")
     assert result.returncode != 0
     assert "SIHAI_STAFF_2FA" in result.stderr
+
+
+def test_production_without_sms_credentials_fails_the_check() -> None:
+    result = _run(
+        "config.settings.production",
+        "check",
+        SIHAI_SECRET_KEY="k" * 20 + "Q9x#2mZ!pL7@wR4$vT1^bN8&cF5*hJ3(",
+        SIHAI_ALLOWED_HOSTS="sihai.example.gov.cn",
+        SIHAI_SMS_ALIYUN_ACCESS_KEY_SECRET="",
+    )
+    assert result.returncode != 0
+    assert "sihai.E011" in result.stderr
