@@ -13,7 +13,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from sihai.accounts.models import Department, RoleAssignment, User
+from sihai.accounts.policies import SYSTEM_OPERATE
 from sihai.core.errors import NotFound, PageNotFound
+from sihai.core.policy import has_action
 
 
 class ReadOnlyMixin:
@@ -58,7 +60,7 @@ def _sign_in_through_the_workbench(
 ) -> HttpResponse:
     """The admin site's own password-only form would skip the second factor and the lockout."""
     if request.user.is_authenticated:
-        if request.user.is_active and request.user.is_staff:
+        if _operates(request):
             return redirect("admin:index")
         # Signed in, but the admin site is not theirs: say so once instead of looping.
         raise PageNotFound(NotFound.default_message())
@@ -67,4 +69,18 @@ def _sign_in_through_the_workbench(
     )
 
 
+def _operates(request: HttpRequest) -> bool:
+    """The admin site is open to whoever holds system.operate now, not to a stored flag."""
+    return request.user.is_active and has_action(request.user, SYSTEM_OPERATE)
+
+
+def _password_change_through_the_service(
+    request: HttpRequest, extra_context: object = None
+) -> HttpResponse:
+    """Password changes keep history, expiry, token revocation and the audit trail."""
+    return redirect("accounts:password_change")
+
+
 admin.site.login = _sign_in_through_the_workbench  # type: ignore[method-assign]
+admin.site.has_permission = _operates  # type: ignore[method-assign]
+admin.site.password_change = _password_change_through_the_service  # type: ignore[method-assign,assignment]

@@ -65,7 +65,7 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     user = auth.check_password_step(request, payload.username, payload.password)
     if auth.second_factor_required(user):
         if not payload.otp:
-            auth.record_failure(payload.username)
+            auth.attempt_failed(payload.username)  # the password step reserved this attempt
             raise auth.SignInRefused(
                 _("This account needs the 6-digit code from its authenticator app.")
             )

@@ -12,7 +12,6 @@ Used by the sign-in pages and the token API alike, so both follow the same rules
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from sihai.accounts.models import ApiToken, LoginThrottle, PasswordHistory, TOTP
 from sihai.accounts.passwords import HISTORY_SIZE
 from sihai.accounts.roles import ADMIN_ROLES
 from sihai.audit import services as audit
+from sihai.core import crypto
 from sihai.core.crypto import sm3_hex
 from sihai.core.errors import InvalidInput, NotFound, SihaiError
 from sihai.core.identity import fold_digits
@@ -52,7 +52,8 @@ class SignInLocked(SignInRefused):
 
 
 def _throttle_key(username: str) -> str:
-    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
+    # Keyed (HMAC-SM3), because a typed "username" is sometimes someone's password.
+    return crypto.blind_index(username.strip().casefold(), purpose="accounts.login")
 
 
 def _locked_message() -> str:
@@ -71,22 +72,55 @@ def check_not_locked(username: str) -> None:
         raise SignInLocked(_locked_message())
 
 
-def record_failure(username: str) -> None:
-    """Count a failed attempt; the fifth within the lockout window locks the username."""
-    # A security event for the log (the typed name is hashed: it may be someone's password).
-    logger.warning("sign-in failed", extra={"username_key": _throttle_key(username)[:16]})
+def reserve_attempt(username: str) -> None:
+    """Count an attempt before it is checked, under a row lock.
+
+    Parallel guesses therefore cannot exceed the limit: once the allowed attempts are
+    reserved (or failed), further ones are refused as locked until the window passes.
+    """
     now = timezone.now()
     window = datetime.timedelta(minutes=settings.SIHAI_LOCKOUT_MINUTES)
+    locked = False
     with transaction.atomic():
         row, _created = LoginThrottle.objects.select_for_update().get_or_create(
             key=_throttle_key(username)
         )
-        if row.first_failure_at is None or now - row.first_failure_at > window:
-            row.failures, row.first_failure_at = 0, now
-        row.failures += 1
-        if row.failures >= settings.SIHAI_LOCKOUT_ATTEMPTS:
+        if row.locked_until is not None and row.locked_until > now:
+            locked = True
+        else:
+            if row.first_failure_at is None or now - row.first_failure_at > window:
+                row.failures, row.first_failure_at = 0, now
+            if row.failures >= settings.SIHAI_LOCKOUT_ATTEMPTS:
+                row.locked_until, row.failures, row.first_failure_at = now + window, 0, None
+                locked = True
+            else:
+                row.failures += 1
+            row.save()
+    # Raised after the block so that the lock it set is committed.
+    if locked:
+        raise SignInLocked(_locked_message())
+
+
+def attempt_failed(username: str) -> None:
+    """A reserved attempt failed: log it, and lock the name once the limit is reached."""
+    # A security event for the log, with the keyed hash, never the typed name.
+    logger.warning("sign-in failed", extra={"username_key": _throttle_key(username)[:16]})
+    now = timezone.now()
+    window = datetime.timedelta(minutes=settings.SIHAI_LOCKOUT_MINUTES)
+    with transaction.atomic():
+        row = LoginThrottle.objects.select_for_update().filter(key=_throttle_key(username)).first()
+        if row is not None and row.failures >= settings.SIHAI_LOCKOUT_ATTEMPTS:
             row.locked_until, row.failures, row.first_failure_at = now + window, 0, None
-        row.save()
+            row.save()
+
+
+def record_failure(username: str) -> None:
+    """Count a failure that was not reserved beforehand (e.g. a missing code on the API)."""
+    try:
+        reserve_attempt(username)
+    except SignInLocked:
+        return
+    attempt_failed(username)
 
 
 def clear_failures(username: str) -> None:
@@ -101,10 +135,10 @@ def second_factor_required(user: User) -> bool:
 
 def check_password_step(request: HttpRequest | None, username: str, password: str) -> User:
     """First step of sign-in: the password. Raises SignInRefused / SignInLocked."""
-    check_not_locked(username)
+    reserve_attempt(username)
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
-        record_failure(username)
+        attempt_failed(username)
         raise SignInRefused(_wrong_message())
     return user
 
@@ -135,7 +169,8 @@ def totp_matching_step(
 
 def totp_check(*, user: User, code: str, username: str) -> None:
     """Second step of sign-in. A wrong or reused code counts as a failed attempt."""
-    check_not_locked(username)
+    reserve_attempt(username)
+    accepted = False
     with transaction.atomic():
         device = (
             TOTPDevice.objects.select_for_update()
@@ -143,11 +178,14 @@ def totp_check(*, user: User, code: str, username: str) -> None:
             .first()
         )
         step = totp_matching_step(device.secret, code) if device else None
-        if device is None or step is None or step <= device.last_used_step:
-            record_failure(username)
-            raise SignInRefused(_wrong_message())
-        device.last_used_step = step
-        device.save(update_fields=["last_used_step", "updated_at"])
+        if device is not None and step is not None and step > device.last_used_step:
+            device.last_used_step = step
+            device.save(update_fields=["last_used_step", "updated_at"])
+            accepted = True
+    # Counted outside the block: a failure raised inside it would roll its own count back.
+    if not accepted:
+        attempt_failed(username)
+        raise SignInRefused(_wrong_message())
 
 
 def totp_begin_enrolment(*, user: User) -> TOTPDevice:
@@ -168,7 +206,11 @@ def totp_provisioning_uri(device: TOTPDevice) -> str:
 @transaction.atomic
 def totp_confirm(*, user: User, code: str) -> TOTPDevice:
     """Confirm enrolment with a first code from the app."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+    # Only an authenticator that is not yet confirmed can be confirmed: a confirmed one is
+    # used through totp_check, where codes cannot be replayed.
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+    )
     step = totp_matching_step(device.secret, code) if device else None
     if device is None or step is None:
         raise InvalidInput(

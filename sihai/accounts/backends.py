@@ -19,6 +19,18 @@ from sihai.accounts.models import User
 DEMO_PASSWORD = "Sihai-demo-2026"  # noqa: S105  (published on purpose; accepted only in demo settings)
 
 
+# What the system administrator may do in the admin site: reference data and background
+# tasks, never personal data. Derived from the role, so revoking the role removes it.
+OPERATIONS_PERMISSIONS = frozenset(
+    {
+        "accounts.view_department",
+        "areas.view_administrativearea",
+        "django_tasks_database.view_dbtaskresult",
+        "django_tasks_database.delete_dbtaskresult",
+    }
+)
+
+
 class StaffPasswordBackend(ModelBackend):
     def authenticate(
         self,
@@ -30,3 +42,11 @@ class StaffPasswordBackend(ModelBackend):
         if password == DEMO_PASSWORD and not settings.SIHAI_DEMO_ENABLED:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        """Model permissions come from roles only (never from Django's per-user tables)."""
+        from sihai.core.policy import has_action  # noqa: PLC0415  (policies load after apps)
+
+        if not getattr(user_obj, "is_active", False) or obj is not None:
+            return set()
+        return set(OPERATIONS_PERMISSIONS) if has_action(user_obj, "system.operate") else set()

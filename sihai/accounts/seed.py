@@ -6,7 +6,6 @@ import random
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,14 +74,12 @@ def seed_personas(ctx: SeedContext) -> None:
         if was_created:
             created += 1
         user.display_name = persona.display_name
+        # Admin-site access follows the system administrator's role (sihai/accounts/admin.py);
+        # the flag is kept true only so Django's admin templates show the right links.
         user.is_staff = persona.is_staff_admin_site
         user.is_active = True
         user.password_changed_at = timezone.now()
         user.save(update_fields=["display_name", "is_staff", "is_active", "password_changed_at"])
-        if persona.is_staff_admin_site:
-            user.user_permissions.set(
-                Permission.objects.filter(codename__in=OPERATIONS_PERMISSIONS)
-            )
         if persona.role in ADMIN_ROLES:
             # Administrators always need a second factor; the demo publishes their TOTP key.
             TOTPDevice.objects.update_or_create(
@@ -152,14 +149,6 @@ def seed_staff_everywhere(ctx: SeedContext) -> None:
     )
     ctx.note("synthetic staff created", len(todo))
 
-
-# The admin site's operations desk: reference data and background tasks, no personal data.
-OPERATIONS_PERMISSIONS = [
-    "view_department",
-    "view_administrativearea",
-    "view_dbtaskresult",
-    "delete_dbtaskresult",
-]
 
 RESIDENT_ACCOUNTS = {"demo": 40, "city": 20_000}
 

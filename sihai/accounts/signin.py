@@ -151,6 +151,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:login")
     user, username, next_url = pending
+    existing = auth.totp_device_for(user)
+    if existing is not None and existing.confirmed_at is not None:
+        # Already enrolled: never show the secret again; the code goes through verify.
+        return redirect("accounts:verify")
     device = auth.totp_begin_enrolment(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +183,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # noqa: S101  (login_required + our user model)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        try:
+            auth.check_not_locked(user.username)
+        except auth.SignInLocked as exc:
+            form.add_error(None, str(exc.message))
+            return render(request, "accounts/password_change.html", {"form": form})
         if not user.check_password(form.cleaned_data["old_password"]):
+            # A stolen session must not become a way to guess the password.
+            auth.record_failure(user.username)
             form.add_error("old_password", _("This is not your current password."))
         else:
             try:

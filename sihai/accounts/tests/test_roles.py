@@ -250,3 +250,29 @@ def test_staff_pages_are_not_found_for_everyone_else(
         == 404
     )
     assert _snapshot() == before
+
+
+def test_admin_site_access_follows_the_role(
+    client_as: Callable[..., Client], persona: Callable[[str], User]
+) -> None:
+    client = client_as("sysadmin")
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/accounts/department/").status_code == 200
+    assignment = RoleAssignment.objects.get(user__username="sysadmin")
+    services.role_revoke(actor=persona("secadmin"), assignment_id=assignment.pk)
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/accounts/department/").status_code == 302
+    assert not persona("sysadmin").has_perm("accounts.view_department")
+
+
+def test_a_system_administrator_appointed_in_the_workbench_can_operate(
+    client_as: Callable[..., Client], persona: Callable[[str], User], newcomer: User
+) -> None:
+    services.role_grant(
+        actor=persona("secadmin"), user=newcomer, area_code="5301", role="system_admin"
+    )
+    client = Client()
+    client.force_login(newcomer)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/django_tasks_database/dbtaskresult/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403

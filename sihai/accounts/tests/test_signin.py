@@ -247,3 +247,75 @@ def test_tokens_page_shows_a_new_token_once(client_as: Callable[..., Client]) ->
     empty = client.post("/workbench/tokens/", {"name": "  "})
     assert ApiToken.objects.count() == 1
     assert "1 到 100 个字符" in empty.content.decode()
+
+
+def test_wrong_codes_count_towards_lockout(client: Client) -> None:
+    _password(client, "auditadmin")
+    for _ in range(4):
+        client.post(
+            "/accounts/login/verify/", {"code": "000000" if _code() != "000000" else "111111"}
+        )
+    # Password step + 4 wrong codes = 5 attempts: the right code is now refused too.
+    response = client.post("/accounts/login/verify/", {"code": _code()})
+    assert "_auth_user_id" not in client.session
+    assert "尝试失败次数过多" in response.content.decode()
+
+
+def test_wrong_codes_on_the_api_count_towards_lockout(client: Client) -> None:
+    body = {"username": "secadmin", "password": DEMO_PASSWORD, "name": "x", "otp": "000000"}
+    if _code() == "000000":
+        body["otp"] = "111111"
+    statuses = [
+        client.post("/api/v1/auth/token", body, content_type="application/json").status_code
+        for _ in range(4)
+    ]
+    assert statuses[:2] == [401, 401]
+    assert statuses[-1] == 429
+    assert not ApiToken.objects.exists()
+
+
+def test_an_enrolled_administrator_never_sees_the_secret_again(client: Client) -> None:
+    _password(client, "auditadmin")
+    response = client.get("/accounts/login/enrol/")
+    assert response["Location"] == "/accounts/login/verify/"
+    assert (
+        client.post("/accounts/login/enrol/", {"code": _code()})["Location"]
+        == "/accounts/login/verify/"
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_parallel_guesses_cannot_exceed_the_limit() -> None:
+    # Five attempts reserved at once (as five parallel requests would): the sixth is refused
+    # before any password is checked.
+    for _ in range(5):
+        auth.reserve_attempt("cuihu_worker")
+    with pytest.raises(auth.SignInLocked):
+        auth.reserve_attempt("cuihu_worker")
+    with pytest.raises(auth.SignInLocked):
+        auth.check_password_step(None, "cuihu_worker", DEMO_PASSWORD)
+
+
+def test_the_current_password_cannot_be_guessed_on_the_change_page(
+    client_as: Callable[..., Client],
+) -> None:
+    client = client_as("cuihu_worker")
+    for _ in range(5):
+        client.post(
+            "/accounts/password/",
+            {
+                "old_password": "guess-Guess-1",
+                "new_password": "Kunming-9-Safe",
+                "new_password_again": "Kunming-9-Safe",
+            },
+        )
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": DEMO_PASSWORD,
+            "new_password": "Kunming-9-Safe",
+            "new_password_again": "Kunming-9-Safe",
+        },
+    )
+    assert "尝试失败次数过多" in response.content.decode()
+    assert User.objects.get(username="cuihu_worker").check_password(DEMO_PASSWORD)
