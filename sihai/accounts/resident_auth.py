@@ -14,7 +14,7 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,11 +52,35 @@ def _client_key(client_ip: str) -> str:
     return crypto.blind_index(client_ip or "-", purpose="otp:client")
 
 
-@transaction.atomic
 def code_request(*, phone_raw: str, client_ip: str) -> str:
     """Send a sign-in code to a phone; returns the normalised number. Rate-limited."""
     phone = normalise_mobile(phone_raw)
+    code, otp_id = _code_issue(phone=phone, client_ip=client_ip)
+    text = _(
+        "Your Sihai sign-in code is %(code)s. It is valid for 5 minutes. Never tell it to anyone."
+    ) % {"code": code}
+    # Sent after the code is committed, so no database lock is held during the provider call
+    # and no resident receives a code that does not exist.
+    try:
+        send_sms(
+            phone=phone, text=text, template=settings.SIHAI_SMS_CODE_TEMPLATE, params={"code": code}
+        )
+    except SmsError as exc:
+        OneTimeCode.objects.filter(pk=otp_id).update(used_at=timezone.now())
+        raise InvalidInput(
+            _("The text message could not be sent. Please try again in a moment.")
+        ) from exc
+    return phone
+
+
+@transaction.atomic
+def _code_issue(*, phone: str, client_ip: str) -> tuple[str, int]:
     index, client = phone_index(phone), _client_key(client_ip)
+    if connection.vendor == "postgresql":
+        # One request per phone at a time, so the rate limits below cannot be raced.
+        # (SQLite runs write transactions one at a time already.)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [index])
     now = timezone.now()
     hour_ago = now - datetime.timedelta(hours=1)
     recent = OneTimeCode.objects.filter(phone_index=index, created_at__gte=hour_ago)
@@ -74,24 +98,13 @@ def code_request(*, phone_raw: str, client_ip: str) -> str:
     # Only the newest code works: earlier unused ones end now.
     OneTimeCode.objects.filter(phone_index=index, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
-    OneTimeCode.objects.create(
+    otp = OneTimeCode.objects.create(
         phone_index=index,
         code_hash=_code_hash(index, code),
         expires_at=now + CODE_TTL,
         client_key=client,
     )
-    text = _(
-        "Your Sihai sign-in code is %(code)s. It is valid for 5 minutes. Never tell it to anyone."
-    ) % {"code": code}
-    try:
-        send_sms(
-            phone=phone, text=text, template=settings.SIHAI_SMS_CODE_TEMPLATE, params={"code": code}
-        )
-    except SmsError as exc:
-        raise InvalidInput(
-            _("The text message could not be sent. Please try again in a moment.")
-        ) from exc
-    return phone
+    return code, otp.pk
 
 
 def code_verify(*, phone_raw: str, code_raw: str) -> ResidentAccount:
@@ -141,6 +154,22 @@ def code_verify(*, phone_raw: str, code_raw: str) -> ResidentAccount:
             _("That code is not right. Check the text message and try again."), code="otp.wrong"
         )
     return account
+
+
+def remember_pending_phone(request: HttpRequest, phone: str) -> None:
+    """Keep the number between the two sign-in steps, encrypted: sessions are stored as data."""
+    request.session[PENDING_PHONE_KEY] = crypto.encrypt(phone, context=PENDING_PHONE_KEY)
+
+
+def pending_phone(request: HttpRequest) -> str | None:
+    token = request.session.get(PENDING_PHONE_KEY)
+    if not token:
+        return None
+    try:
+        return crypto.decrypt(token, context=PENDING_PHONE_KEY)
+    except crypto.DecryptionError:
+        request.session.pop(PENDING_PHONE_KEY, None)
+        return None
 
 
 def resident_login(request: HttpRequest, account: ResidentAccount) -> None:

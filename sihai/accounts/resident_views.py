@@ -57,7 +57,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         except (InvalidInput, RateLimited) as exc:
             form.add_error("phone", str(exc.message))
         else:
-            request.session[resident_auth.PENDING_PHONE_KEY] = phone
+            resident_auth.remember_pending_phone(request, phone)
             return redirect("residents_me:code")
     return render(request, "accounts/resident_sign_in.html", {"form": form})
 
@@ -65,7 +65,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enter_code(request: HttpRequest) -> HttpResponse:
-    phone = request.session.get(resident_auth.PENDING_PHONE_KEY)
+    phone = resident_auth.pending_phone(request)
     if not phone:
         return redirect("residents_me:sign_in")
     form = ResidentCodeForm(request.POST or None)

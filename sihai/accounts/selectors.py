@@ -24,19 +24,18 @@ def _visible_staff(actor: User) -> QuerySet[User]:
 
 
 def staff_list_for_actor(*, actor: User, search: str = "") -> QuerySet[User]:
-    """Accounts the actor may see, with their roles, by username; ``search`` matches names."""
+    """Accounts the actor may see, with their roles inside the actor's scope, by username."""
     accounts = _visible_staff(actor)
     if search:
         accounts = accounts.filter(
             Q(username__icontains=search) | Q(display_name__icontains=search)
         )
+    in_scope = Q(pk__in=[])
+    for root in roots_for(actor, ROLE_VIEW):
+        in_scope |= Q(area__code__startswith=root)
+    roles = RoleAssignment.objects.filter(in_scope).select_related("area", "department")
     return accounts.prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=RoleAssignment.objects.select_related("area", "department").order_by(
-                "area_id", "role"
-            ),
-        )
+        Prefetch("role_assignments", queryset=roles.order_by("area_id", "role"))
     ).order_by("username")
 
 

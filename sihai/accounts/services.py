@@ -41,6 +41,9 @@ def role_grant(
 ) -> RoleAssignment:
     """Give ``user`` a ``role`` in ``area_code`` (and ``department_code`` for department staff)."""
     validate_code(area_code)
+    # One grant per account at a time: the separation-of-duties check below reads the
+    # account's roles, and two concurrent grants must not both pass it.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     if role not in Role.values:
         raise InvalidInput(_("Unknown role “%(role)s”.") % {"role": role}, code="role.unknown")
     _require_grant_over(actor, area_code)

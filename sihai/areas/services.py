@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sihai.areas.codes import CODE_LENGTH, LEVEL_ORDER, Level
 from sihai.areas.models import AdministrativeArea
+from sihai.audit import services as audit
 from sihai.core.errors import InvalidInput
 
 DIVISIONS_CSV = Path(__file__).resolve().parent / "data" / "kunming_divisions.csv"
@@ -189,6 +190,17 @@ def areas_load(*, text: str) -> AreaLoadReport:
     )
     report.created = len(to_create)
     report.updated = len(to_update)
+    if report.created or report.updated:
+        # The tree decides every jurisdiction: a change to it is on the record.
+        audit.record(
+            actor=None,
+            action="areas.loaded",
+            changes={
+                "created": report.created,
+                "updated": [area.code for area in to_update][:200],
+                "updated_count": report.updated,
+            },
+        )
     return report
 
 

@@ -39,6 +39,11 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and key not in payload:
                 payload[key] = value
+        request = payload.get("request")
+        if request is not None and hasattr(request, "path"):
+            # Django's error loggers pass the request, whose repr includes the query string:
+            # keep only method and path (a query string may hold a search for a person).
+            payload["request"] = f"{getattr(request, 'method', '')} {request.path}"
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         return json.dumps(payload, ensure_ascii=False, default=str)

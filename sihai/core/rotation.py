@@ -8,7 +8,7 @@ again: rows already moved are skipped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,11 @@ def encrypted_columns() -> Iterator[tuple[type[models.Model], list[EncryptedText
 
 
 def rotate_model(
-    model: type[models.Model], fields: list[EncryptedTextField], *, batch_size: int = 500
+    model: type[models.Model],
+    fields: list[EncryptedTextField],
+    *,
+    batch_size: int = 500,
+    on_batch: Callable[[str, list[Any]], None] | None = None,
 ) -> RotationReport:
     """Move every value of ``fields`` to the active key, one committed batch at a time."""
     active = crypto.keyring().active.key_id
@@ -57,6 +61,7 @@ def rotate_model(
             rows = cursor.fetchall()
             if not rows:
                 return report
+            moved: list[Any] = []
             for pk, *values in rows:
                 report.examined += 1
                 changes = {}
@@ -69,4 +74,8 @@ def rotate_model(
                 if changes:
                     model._default_manager.filter(pk=pk).update(**changes)
                     report.rotated += 1
+                    moved.append(pk)
+            if moved and on_batch is not None:
+                # In the batch transaction: re-encrypted rows and their record commit together.
+                on_batch(model._meta.label, moved)
         last_pk = rows[-1][0]

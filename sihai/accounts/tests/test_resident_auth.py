@@ -191,3 +191,25 @@ def test_a_worker_cannot_open_accounts_for_another_community(
         resident_auth.resident_account_assist(
             actor=persona("cuihu_worker"), phone_raw=PHONE, area_code="530103004001"
         )
+
+
+def test_the_number_waiting_for_its_code_is_encrypted_in_the_session(client: Client) -> None:
+    client.post("/me/sign-in/", {"phone": PHONE})
+    from django.contrib.sessions.models import Session  # noqa: PLC0415
+
+    stored = Session.objects.get(session_key=client.session.session_key).session_data
+    decoded = str(Session.objects.get(session_key=client.session.session_key).get_decoded())
+    assert "13912345678" not in stored
+    assert "13912345678" not in decoded
+
+
+def test_a_failed_text_message_leaves_no_usable_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sihai.notifications import sms  # noqa: PLC0415
+
+    def refuse(**kwargs: object) -> str:
+        raise sms.SmsError("provider down")
+
+    monkeypatch.setattr(resident_auth, "send_sms", refuse)
+    with pytest.raises(InvalidInput, match=r"could not be sent|短信发送失败"):
+        resident_auth.code_request(phone_raw=PHONE, client_ip="10.0.0.1")
+    assert OneTimeCode.objects.get().used_at is not None

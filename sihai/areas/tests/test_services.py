@@ -150,3 +150,16 @@ def test_command_reports_a_missing_file(empty_tree: None, tmp_path: Path) -> Non
 )
 def test_short_names(name: str, short: str) -> None:
     assert short_name_for(name) == short
+
+
+def test_a_change_to_the_tree_is_audited(db: None) -> None:
+    from sihai.audit.models import AuditEntry  # noqa: PLC0415
+
+    areas_load(text=GOOD.replace("华山街道", "华山街道办"))
+    entry = AuditEntry.objects.filter(action="areas.loaded").order_by("-seq").first()
+    assert entry is not None
+    assert entry.changes["updated"] == ["530102001"]
+    before = AuditEntry.objects.count()
+    areas_load_file()  # puts the real name back: audited again
+    areas_load_file()  # nothing changes: nothing recorded
+    assert AuditEntry.objects.count() == before + 1

@@ -89,3 +89,12 @@ def test_the_access_log_is_one_json_line_without_the_query_string(
     assert line["user_id"] is None
     assert isinstance(line["duration_ms"], float)
     assert response["X-Request-ID"]
+
+
+def test_error_logs_never_carry_the_query_string(rf: object) -> None:
+    request = rf.get("/workbench/staff/?q=13812345678")  # type: ignore[attr-defined]
+    record = logging.LogRecord("django.request", logging.ERROR, "", 0, "boom", None, None)
+    record.request = request
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request"] == "GET /workbench/staff/"
+    assert "13812345678" not in json.dumps(line)

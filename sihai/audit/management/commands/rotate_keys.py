@@ -23,12 +23,27 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
 
+    @staticmethod
+    def _record_batch(model_label: str, primary_keys: list[Any]) -> None:
+        audit.record(
+            actor=None,
+            action="core.values_reencrypted",
+            target_type=model_label.lower(),
+            changes={
+                "rows": len(primary_keys),
+                "first": str(primary_keys[0]),
+                "last": str(primary_keys[-1]),
+            },
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         active = crypto.keyring().active
         self.stdout.write(f"active key: {active.key_id} ({active.algorithm})")
         total = 0
         for model, fields in encrypted_columns():
-            report = rotate_model(model, fields, batch_size=options["batch_size"])
+            report = rotate_model(
+                model, fields, batch_size=options["batch_size"], on_batch=self._record_batch
+            )
             total += report.rotated
             self.stdout.write(
                 f"  {report.model}: {report.rotated} of {report.examined} rows re-encrypted"
