@@ -4,12 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from sihai.audit.selectors import AUDIT_VIEW
 from sihai.core.navigation import NavEntry, workbench_nav
-from sihai.core.policy import has_action
-
-
-def _can_audit(user: object) -> bool:
-    return has_action(user, AUDIT_VIEW)
-
 
 workbench_nav.register(
     NavEntry(
@@ -18,6 +12,6 @@ workbench_nav.register(
         url_name="audit:log",
         order=90,
         description=_("Who changed what, and who read whose personal data"),
-        visible=_can_audit,
+        action=AUDIT_VIEW,
     )
 )

@@ -48,31 +48,37 @@ def _dates(queryset: QuerySet[Any], field: str, filters: AuditFilters) -> QueryS
     return queryset
 
 
-def audit_entries_for_actor(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
-    """Audit entries the actor may read, newest first, narrowed by the filters."""
-    entries = AuditEntry.objects.filter(_area_scope(actor, "area_code"))
+def _narrow(
+    entries: QuerySet[Any],
+    filters: AuditFilters,
+    *,
+    action_field: str,
+    type_field: str,
+    id_field: str,
+) -> QuerySet[Any]:
     if filters.actor:
         entries = entries.filter(actor_label__icontains=filters.actor)
     if filters.action:
-        entries = entries.filter(action__startswith=filters.action)
+        entries = entries.filter(**{f"{action_field}__startswith": filters.action})
     if filters.target:
-        target_type, _, target_id = filters.target.partition(":")
-        entries = entries.filter(target_type=target_type)
-        if target_id:
-            entries = entries.filter(target_id=target_id)
-    return _dates(entries, "at", filters).order_by("-seq")
+        record_type, _, record_id = filters.target.partition(":")
+        entries = entries.filter(**{type_field: record_type})
+        if record_id:
+            entries = entries.filter(**{id_field: record_id})
+    return _dates(entries, "at", filters)
+
+
+def audit_entries_for_actor(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
+    """Audit entries the actor may read, newest first, narrowed by the filters."""
+    entries = AuditEntry.objects.filter(_area_scope(actor, "area_code"))
+    return _narrow(
+        entries, filters, action_field="action", type_field="target_type", id_field="target_id"
+    ).order_by("-seq")
 
 
 def access_entries_for_actor(*, actor: Any, filters: AuditFilters) -> QuerySet[AccessLogEntry]:
     """Access-log entries the actor may read, newest first."""
     entries = AccessLogEntry.objects.filter(_area_scope(actor, "subject_area"))
-    if filters.actor:
-        entries = entries.filter(actor_label__icontains=filters.actor)
-    if filters.action:
-        entries = entries.filter(purpose__startswith=filters.action)
-    if filters.target:
-        subject_type, _, subject_id = filters.target.partition(":")
-        entries = entries.filter(subject_type=subject_type)
-        if subject_id:
-            entries = entries.filter(subject_id=subject_id)
-    return _dates(entries, "at", filters).order_by("-at", "-id")
+    return _narrow(
+        entries, filters, action_field="purpose", type_field="subject_type", id_field="subject_id"
+    ).order_by("-at", "-id")

@@ -33,25 +33,26 @@ def _page(request: HttpRequest, items: Any) -> Any:
     return Paginator(items, 50).get_page(request.GET.get("page"))
 
 
+def _log_page(request: HttpRequest, *, tab: str, template: str) -> HttpResponse:
+    form, filters, extra = _filters(request)
+    select = (
+        selectors.audit_entries_for_actor if tab == "audit" else selectors.access_entries_for_actor
+    )
+    entries = select(actor=request.user, filters=filters)
+    return render(
+        request,
+        template,
+        {"form": form, "page": _page(request, entries), "extra_query": extra, "tab": tab},
+    )
+
+
 @login_required
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
-    form, filters, extra = _filters(request)
-    entries = selectors.audit_entries_for_actor(actor=request.user, filters=filters)
-    return render(
-        request,
-        "audit/audit_log.html",
-        {"form": form, "page": _page(request, entries), "extra_query": extra, "tab": "audit"},
-    )
+    return _log_page(request, tab="audit", template="audit/audit_log.html")
 
 
 @login_required
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
-    form, filters, extra = _filters(request)
-    entries = selectors.access_entries_for_actor(actor=request.user, filters=filters)
-    return render(
-        request,
-        "audit/access_log.html",
-        {"form": form, "page": _page(request, entries), "extra_query": extra, "tab": "access"},
-    )
+    return _log_page(request, tab="access", template="audit/access_log.html")

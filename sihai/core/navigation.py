@@ -14,11 +14,17 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from sihai.core.policy import has_action
+
 Visible = Callable[[Any], bool]
 
 
 def _always(_user: Any) -> bool:
     return True
+
+
+def signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,15 @@ class NavEntry:
     url_name: str
     order: int = 100
     description: str | Promise = ""
+    # Shown only to actors holding this action somewhere (the usual case), and/or when
+    # ``visible`` says so (for anything else).
+    action: str = ""
     visible: Visible = field(default=_always)
+
+    def shown_to(self, user: Any) -> bool:
+        if self.action and not has_action(user, self.action):
+            return False
+        return self.visible(user)
 
 
 class NavRegistry:
@@ -48,7 +62,7 @@ class NavRegistry:
 
     def for_user(self, user: Any) -> list[NavEntry]:
         return sorted(
-            (e for e in self._entries.values() if e.visible(user)),
+            (e for e in self._entries.values() if e.shown_to(user)),
             key=lambda e: (e.order, e.key),
         )
 
