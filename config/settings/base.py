@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "sihai.accounts",
     "sihai.audit",
     "sihai.notifications",
+    "sihai.residents",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",

@@ -23,13 +23,20 @@ SYSTEM_OPERATE = register_action("system.operate", _("Run operations: health, ta
 
 _STAFF = frozenset({"area.browse"})
 
-_COUNTER = _STAFF | {"resident_account.assist"}
+_COUNTER = _STAFF | {
+    "resident_account.assist",
+    "resident.view",
+    "resident.register",
+    "resident.update",
+}
+# Officers above the community find residents in their area; registering is the counter's job.
+_OFFICER = _STAFF | {"resident.view"}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_WORKER: _COUNTER,
     Role.SUBDISTRICT_OFFICER: _COUNTER,
-    Role.DISTRICT_OFFICER: _STAFF,
-    Role.CITY_OFFICER: _STAFF,
+    Role.DISTRICT_OFFICER: _OFFICER,
+    Role.CITY_OFFICER: _OFFICER,
     Role.DEPARTMENT_OFFICER: _STAFF,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),

@@ -1,0 +1,354 @@
+"""Registering residents and recording consent. Every write is atomic and audited.
+
+Registration is voluntary and needs consent to use the data to serve the
+resident (``service_delivery``); ethnicity and religion need their own, separate
+consent and are set only by the resident.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sihai.accounts.models import Department, ResidentAccount, User
+from sihai.areas.codes import Level, validate_code
+from sihai.areas.models import AdministrativeArea
+from sihai.audit import services as audit
+from sihai.core.errors import InvalidInput, NotAllowed, NotFound
+from sihai.core.fields import BlindIndexField
+from sihai.core.identity import normalise_id_number, normalise_phone
+from sihai.core.policy import grants_for
+from sihai.residents.ethnicity import ethnic_groups
+from sihai.residents.models import (
+    Consent,
+    ConsentChannel,
+    Gender,
+    Need,
+    Occupation,
+    Purpose,
+    RegisteredVia,
+    Resident,
+)
+from sihai.residents.names import normalise_name
+from sihai.residents.policies import RESIDENT_REGISTER
+
+SENSITIVE = frozenset({"phone", "id_number", "address", "ethnicity", "religion"})
+MAX_NAME = 100
+OLDEST_BIRTH_YEAR = 1900
+
+
+class PossibleDuplicate(InvalidInput):
+    """Someone with the same name, date of birth and phone is registered: confirm it is not them."""
+
+    code = "resident.possible_duplicate"
+
+
+@dataclass
+class ResidentInput:
+    name: str
+    birth_date: datetime.date
+    community_code: str
+    gender: str = Gender.UNSTATED
+    phone: str = ""
+    id_number: str = ""
+    origin_code: str = ""
+    arrival_date: datetime.date | None = None
+    address: str = ""
+    occupation: str = Occupation.OTHER
+    languages: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+
+
+def _clean(data: ResidentInput) -> dict[str, Any]:
+    """Validate and normalise; raise InvalidInput naming the first problem."""
+    name = data.name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise InvalidInput(
+            _("Give a name of 1 to %(n)d characters.") % {"n": MAX_NAME}, code="resident.name"
+        )
+    today = timezone.localdate()
+    if not (datetime.date(OLDEST_BIRTH_YEAR, 1, 1) <= data.birth_date <= today):
+        raise InvalidInput(_("The date of birth is not possible."), code="resident.birth_date")
+    if data.arrival_date and not (data.birth_date <= data.arrival_date <= today):
+        raise InvalidInput(_("The date of arrival is not possible."), code="resident.arrival_date")
+    validate_code(data.community_code)
+    if len(data.community_code) != 12:
+        raise InvalidInput(
+            _("Choose a community or village (a 12-digit code)."), code="resident.community"
+        )
+    if data.origin_code and not (data.origin_code.isdigit() and len(data.origin_code) in (2, 4, 6)):
+        raise InvalidInput(
+            _("The place of origin is a 2, 4 or 6-digit area code."), code="resident.origin"
+        )
+    if data.gender not in Gender.values or data.occupation not in Occupation.values:
+        raise InvalidInput(_("Choose from the listed options."), code="resident.choice")
+    unknown_needs = set(data.needs) - set(Need.values)
+    if unknown_needs:
+        raise InvalidInput(_("Choose needs from the listed options."), code="resident.needs")
+    id_number = normalise_id_number(data.id_number) if data.id_number.strip() else None
+    if id_number is not None:
+        born = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+        if born != data.birth_date:
+            raise InvalidInput(
+                _("The date of birth does not match the ID number."),
+                code="resident.id_birth_mismatch",
+            )
+    return {
+        "name": name,
+        "birth_date": data.birth_date,
+        "gender": data.gender,
+        "phone": normalise_phone(data.phone) if data.phone.strip() else None,
+        "id_number": id_number,
+        "origin_code": data.origin_code,
+        "arrival_date": data.arrival_date,
+        "community_id": data.community_code,
+        "address": data.address.strip()[:300],
+        "occupation": data.occupation,
+        "languages": [lang.strip()[:40] for lang in data.languages if lang.strip()][:10],
+        "needs": sorted(set(data.needs)),
+    }
+
+
+def blind_index(field_name: str, value: str) -> str:
+    """The blind index a plaintext would have in a Resident column (phone, id_number)."""
+    column = Resident._meta.get_field(f"{field_name}_index")
+    assert isinstance(column, BlindIndexField)  # noqa: S101  (declared so on the model)
+    return column.index_of(value)
+
+
+def _check_duplicates(values: dict[str, Any], *, confirmed_new: bool) -> None:
+    if values["id_number"]:
+        if Resident.objects.filter(
+            id_number_index=blind_index("id_number", values["id_number"])
+        ).exists():
+            raise InvalidInput(
+                _("Someone with this ID number is already registered: find their record instead."),
+                code="resident.duplicate_id",
+            )
+        return
+    if confirmed_new or not values["phone"]:
+        return
+    same_person = Resident.objects.filter(
+        name_normalised=normalise_name(values["name"]),
+        birth_date=values["birth_date"],
+        phone_index=blind_index("phone", values["phone"]),
+    )
+    if same_person.exists():
+        raise PossibleDuplicate(
+            _("Someone with this name, birth date and phone is registered: is it the same person?")
+        )
+
+
+@transaction.atomic
+def resident_register(
+    *,
+    actor: User | ResidentAccount,
+    data: ResidentInput,
+    consent_evidence: str = "",
+    confirmed_new: bool = False,
+) -> Resident:
+    """Register a resident, by themself (portal) or by staff at the counter with a signed form.
+
+    The service-delivery consent is recorded with the registration: without it
+    there is nothing to register for.
+    """
+    values = _clean(data)
+    if not AdministrativeArea.objects.filter(
+        code=data.community_code, level=Level.VILLAGE
+    ).exists():
+        raise NotFound(
+            _("There is no community with the code %(code)s.") % {"code": data.community_code}
+        )
+    if isinstance(actor, ResidentAccount):
+        if Resident.objects.filter(account=actor).exists():
+            raise InvalidInput(
+                _("You are registered already: correct your record instead."),
+                code="resident.exists",
+            )
+        via, registered_by, channel, account = (
+            RegisteredVia.SELF,
+            None,
+            ConsentChannel.PORTAL,
+            actor,
+        )
+    else:
+        if not any(g.covers(data.community_code) for g in grants_for(actor, RESIDENT_REGISTER)):
+            raise NotAllowed(
+                _("You can register residents of your own area only."),
+                code="resident.not_your_area",
+            )
+        if not consent_evidence.strip():
+            raise InvalidInput(
+                _("Record the reference of the consent form the resident signed."),
+                code="resident.evidence",
+            )
+        via, registered_by, channel, account = (
+            RegisteredVia.ASSISTED,
+            actor,
+            ConsentChannel.COUNTER,
+            None,
+        )
+    _check_duplicates(values, confirmed_new=confirmed_new)
+    resident = Resident.objects.create(
+        registered_via=via, registered_by=registered_by, account=account, **values
+    )
+    Consent.objects.create(
+        resident=resident,
+        purpose=Purpose.SERVICE_DELIVERY,
+        channel=channel,
+        evidence=consent_evidence.strip()[:200],
+        recorded_by=registered_by,
+    )
+    audit.record(
+        actor=actor,
+        action="residents.registered",
+        target=resident,
+        area_code=resident.community_id,
+        changes=audit.field_changes(
+            {}, {k: v for k, v in values.items() if v}, sensitive=SENSITIVE
+        ),
+    )
+    return resident
+
+
+def consent_active(resident: Resident, purpose: str, department: Department | None = None) -> bool:
+    """Does an unwithdrawn consent cover this use now? Checked at every use."""
+    return Consent.objects.filter(
+        resident=resident, purpose=purpose, department=department, withdrawn_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    actor: User | ResidentAccount,
+    resident: Resident,
+    purpose: str,
+    department_code: str | None = None,
+    evidence: str = "",
+) -> Consent:
+    """Record a consent: by the resident in the portal, or by staff with a signed form."""
+    if purpose not in Purpose.values:
+        raise InvalidInput(_("Unknown purpose."), code="consent.purpose")
+    if isinstance(actor, ResidentAccount):
+        if resident.account_id != actor.pk:
+            raise NotFound(NotFound.default_message())
+        channel, recorded_by = ConsentChannel.PORTAL, None
+    else:
+        if purpose == Purpose.SENSITIVE_CATEGORIES:
+            # Self-declared only: staff never record ethnicity or religion, nor consent to it.
+            raise NotAllowed(
+                _("Only the resident can give this consent, in the portal."),
+                code="consent.self_only",
+            )
+        if not evidence.strip():
+            raise InvalidInput(
+                _("Record the reference of the consent form the resident signed."),
+                code="consent.evidence",
+            )
+        channel, recorded_by = ConsentChannel.COUNTER, actor
+    department = None
+    if purpose == Purpose.DEPARTMENT_SHARING:
+        department = Department.objects.filter(code=department_code or "").first()
+        if department is None:
+            raise InvalidInput(
+                _("Name the department the data may be shared with."), code="consent.department"
+            )
+    if consent_active(resident, purpose, department):
+        raise InvalidInput(_("This consent is already given."), code="consent.exists")
+    consent = Consent.objects.create(
+        resident=resident,
+        purpose=purpose,
+        department=department,
+        channel=channel,
+        evidence=evidence.strip()[:200],
+        recorded_by=recorded_by,
+    )
+    audit.record(
+        actor=actor,
+        action="residents.consent_given",
+        target=consent,
+        area_code=resident.community_id,
+        changes={
+            "purpose": purpose,
+            "department": department.code if department else None,
+            "channel": channel,
+        },
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: ResidentAccount | User, consent_id: int) -> None:
+    """Withdraw a consent; takes effect at once. Withdrawing the sensitive-category consent
+    erases the ethnicity and religion answers."""
+    consent = (
+        Consent.objects.select_related("resident")
+        .filter(pk=consent_id, withdrawn_at__isnull=True)
+        .first()
+    )
+    if consent is None:
+        raise NotFound(NotFound.default_message())
+    resident = consent.resident
+    if isinstance(actor, ResidentAccount):
+        allowed = resident.account_id == actor.pk
+    else:
+        allowed = any(g.covers(resident.community_id) for g in grants_for(actor, RESIDENT_REGISTER))
+    if not allowed:
+        raise NotFound(NotFound.default_message())
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    changes: dict[str, Any] = {"purpose": consent.purpose}
+    if consent.purpose == Purpose.SENSITIVE_CATEGORIES and (
+        resident.ethnicity or resident.religion
+    ):
+        resident.ethnicity = resident.religion = None
+        resident.save(update_fields=["ethnicity", "religion", "updated_at"])
+        changes["erased"] = audit.field_changes(
+            {"ethnicity": 1, "religion": 1}, {}, sensitive=SENSITIVE
+        )
+    audit.record(
+        actor=actor,
+        action="residents.consent_withdrawn",
+        target=consent,
+        area_code=resident.community_id,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def resident_declare_sensitive(
+    *, account: ResidentAccount, ethnicity_code: str | None, religion: str | None
+) -> Resident:
+    """The resident declares (or clears) their ethnic group and religion, after separate consent."""
+    resident = Resident.objects.select_for_update().filter(account=account).first()
+    if resident is None:
+        raise NotFound(NotFound.default_message())
+    if not consent_active(resident, Purpose.SENSITIVE_CATEGORIES):
+        raise NotAllowed(
+            _("First read and agree to how your ethnic group and religion would be used."),
+            code="consent.sensitive_missing",
+        )
+    if ethnicity_code and ethnicity_code not in ethnic_groups():
+        raise InvalidInput(_("Choose an ethnic group from the list."), code="resident.ethnicity")
+    religion_text = (religion or "").strip()[:50] or None
+    before = {"ethnicity": resident.ethnicity, "religion": resident.religion}
+    resident.ethnicity, resident.religion = ethnicity_code or None, religion_text
+    resident.save(update_fields=["ethnicity", "religion", "updated_at"])
+    audit.record(
+        actor=account,
+        action="residents.sensitive_declared",
+        target=resident,
+        area_code=resident.community_id,
+        changes=audit.field_changes(
+            before,
+            {"ethnicity": resident.ethnicity, "religion": resident.religion},
+            sensitive=SENSITIVE,
+        ),
+    )
+    return resident
