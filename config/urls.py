@@ -17,6 +17,7 @@ urlpatterns = [
     path("prefs/care-mode", core_views.set_care_mode, name="set_care_mode"),
     path("accounts/", include("sihai.accounts.urls")),
     path("workbench/areas/", include("sihai.areas.urls")),
+    path("workbench/residents/", include("sihai.residents.urls")),
     path("workbench/staff/", include(staff_urls)),
     path("workbench/tokens/", include(token_urls)),
     path("workbench/resident-accounts/", include(resident_account_urls)),

@@ -8,6 +8,7 @@ whose pages are Django's own.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sihai.accounts.authentication import token_create
 from sihai.accounts.models import Department, RoleAssignment, User
+from sihai.areas.models import AdministrativeArea
+from sihai.residents.models import Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +66,7 @@ SIBLING = {
 VARIANTS = ("own", "parent", "sibling")
 BROWSERS = {p for p in PERSONAS if p not in {ANON, "secadmin", "auditadmin"}}
 COUNTER = {"huashan_officer", "lianmeng_officer", "cuihu_worker", "xiaoba_worker"}
+RESIDENT_READERS = COUNTER | {"wuhua_officer", "panlong_officer", "city_officer"}
 
 
 def area_for(persona: str, variant: str) -> str:
@@ -89,6 +93,8 @@ class World:
     probes: dict[str, User]
     foreign_token_prefix: str
     department_id: int
+    # A registered resident living in (a community under) each area the cases name.
+    residents: dict[str, Resident]
 
 
 Rule = Callable[[str, str, World], Case]
@@ -227,6 +233,18 @@ RULES: dict[str, Rule] = {
     "resident_accounts:assist": _page(
         "/workbench/resident-accounts/assist/", lambda p: p in COUNTER
     ),
+    "residents:search": _page("/workbench/residents/", lambda p: p in RESIDENT_READERS),
+    "residents:register": _page("/workbench/residents/new/", lambda p: p in COUNTER),
+    "residents:record": lambda p, v, w: Case(
+        "POST",
+        f"/workbench/residents/{w.residents[area_for(p, v)].pk}/",
+        302
+        if not signed_in(p)
+        else 200
+        if p in RESIDENT_READERS and w.residents[area_for(p, v)].community_id.startswith(OWN[p])
+        else 404,
+        {"purpose": "counter_visit"},
+    ),
     "residents_me:home": lambda p, v, w: Case("GET", "/me/", 302),
     "residents_me:sign_in": lambda p, v, w: Case("GET", "/me/sign-in/", 200),
     "residents_me:code": lambda p, v, w: Case("GET", "/me/sign-in/code/", 302),
@@ -279,7 +297,20 @@ def world() -> World:
         RoleAssignment.objects.create(user=user, area_id=code, role=role)
         probes[code] = user
     foreign = token_create(user=probes["5301"], name="probe token")
-    return World(probes, foreign.token.prefix, Department.objects.get(code="education").pk)
+    residents = {}
+    for n, code in enumerate(sorted(probes)):
+        community = AdministrativeArea.objects.filter(
+            code__startswith=code, level="village"
+        ).order_by("code")[0]
+        residents[code] = Resident.objects.create(
+            name=f"居民{n}",
+            birth_date=datetime.date(1990, 1, 1),
+            community=community,
+            registered_via="import",
+        )
+    return World(
+        probes, foreign.token.prefix, Department.objects.get(code="education").pk, residents
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES)
