@@ -9,6 +9,7 @@ from sihai.accounts.resident_urls import workbench_urlpatterns as resident_accou
 from sihai.accounts.urls import token_urlpatterns as token_urls
 from sihai.accounts.urls import workbench_urlpatterns as staff_urls
 from sihai.core import views as core_views
+from sihai.residents.portal_urls import urlpatterns as my_data_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("workbench/staff/", include(staff_urls)),
     path("workbench/tokens/", include(token_urls)),
     path("workbench/resident-accounts/", include(resident_account_urls)),
+    path("me/data/", include(my_data_urls)),
     path("me/", include(me_urls)),
     path("demo/", include("sihai.demo.urls")),
     path("workbench/audit/", include("sihai.audit.urls")),

@@ -246,6 +246,16 @@ RULES: dict[str, Rule] = {
         {"purpose": "counter_visit"},
     ),
     "residents_me:home": lambda p, v, w: Case("GET", "/me/", 302),
+    # A resident's own pages: staff sessions are not resident sessions, so always to sign-in.
+    "my_data:data": lambda p, v, w: Case("GET", "/me/data/", 302),
+    "my_data:register": lambda p, v, w: Case("GET", "/me/data/register/", 302),
+    "my_data:download": lambda p, v, w: Case("GET", "/me/data/download.json", 302),
+    "my_data:who_looked": lambda p, v, w: Case("GET", "/me/data/who-looked/", 302),
+    "my_data:sensitive": lambda p, v, w: Case("GET", "/me/data/sensitive/", 302),
+    "my_data:consent_give": lambda p, v, w: Case(
+        "POST", "/me/data/consents/give", 302, {"purpose": "event_contact"}
+    ),
+    "my_data:consent_withdraw": lambda p, v, w: Case("POST", "/me/data/consents/1/withdraw", 302),
     "residents_me:sign_in": lambda p, v, w: Case("GET", "/me/sign-in/", 200),
     "residents_me:code": lambda p, v, w: Case("GET", "/me/sign-in/code/", 302),
     "residents_me:sign_out": lambda p, v, w: Case("POST", "/me/sign-out/", 302),
