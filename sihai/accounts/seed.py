@@ -164,7 +164,7 @@ def seed_resident_accounts(ctx: SeedContext) -> None:
     from sihai.accounts.resident_auth import phone_index  # noqa: PLC0415
 
     rng = random.Random(f"{ctx.rng.random()}-residents")
-    phones = [phone_number(rng) for _ in range(RESIDENT_ACCOUNTS[ctx.scale.name])]
+    phones = [phone_number(rng) for _ in range(ctx.target(RESIDENT_ACCOUNTS[ctx.scale.name]))]
     indexes = {phone_index(p): p for p in phones}
     existing = set(
         ResidentAccount.objects.filter(phone_index__in=list(indexes)).values_list(

@@ -42,9 +42,16 @@ class SeedContext:
     out: Any
     # What each seeder made, for the summary line: {"staff accounts": 12, ...}.
     made: dict[str, int] = field(default_factory=dict)
+    # `--cap N` bounds every bulk table (residents, requests, ...) for a quick run of a
+    # scale's shape (tests, a laptop); None = the scale's own numbers.
+    cap: int | None = None
 
     def note(self, what: str, count: int) -> None:
         self.made[what] = self.made.get(what, 0) + count
+
+    def target(self, count: int) -> int:
+        """How many rows a bulk seeder should reach: the scale's ``count``, within the cap."""
+        return count if self.cap is None else min(count, self.cap)
 
 
 SeedFunction = Callable[[SeedContext], None]

@@ -8,6 +8,7 @@ the caller's ``random.Random``, so a seed gives the same city every time.
 
 from __future__ import annotations
 
+import datetime
 import random
 
 SURNAMES = (
@@ -49,3 +50,38 @@ MOBILE_PREFIXES = ("138", "139", "150", "151", "158", "186", "187", "199")
 def phone_number(rng: random.Random) -> str:
     """A synthetic mainland mobile number in E.164 (demo texts are never really sent)."""
     return f"+86{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
+
+
+# Origin counties for synthetic ID numbers: Yunnan prefectures and neighbouring provinces.
+ORIGIN_COUNTIES = (
+    "532901",
+    "532801",
+    "533102",
+    "530402",
+    "532301",
+    "533001",
+    "532501",
+    "532601",
+    "510107",
+    "520102",
+    "450102",
+    "431202",
+    "360102",
+    "513401",
+    "533421",
+    "532923",
+)
+
+
+def id_number(rng: random.Random, birth: datetime.date, *, female: bool) -> str:
+    """A synthetic 18-character ID number with a valid GB 11643 check character."""
+    from sihai.core.identity import id_check_digit  # noqa: PLC0415  (keeps synth import-light)
+
+    sequence = rng.randrange(0, 500) * 2 + (0 if female else 1)
+    first17 = f"{rng.choice(ORIGIN_COUNTIES)}{birth:%Y%m%d}{sequence:03d}"
+    return first17 + id_check_digit(first17)
+
+
+def birth_date(rng: random.Random, *, youngest: int = 18, oldest: int = 70) -> datetime.date:
+    today = datetime.date(2026, 11, 1)
+    return today - datetime.timedelta(days=rng.randrange(youngest * 365, oldest * 365))

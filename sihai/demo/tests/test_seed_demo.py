@@ -45,7 +45,9 @@ def test_every_persona_has_exactly_its_documented_role() -> None:
 
 @pytest.mark.django_db
 def test_city_scale_puts_staff_in_every_area_and_is_idempotent() -> None:
-    call_command("seed_demo", "--scale", "city", "--quiet-personas", stdout=io.StringIO())
+    call_command(
+        "seed_demo", "--scale", "city", "--cap", "200", "--quiet-personas", stdout=io.StringIO()
+    )
     synthetic = User.objects.filter(username__startswith="staff_")
     # 1,738 communities + 150 subdistricts + 14 districts, and 10 department officers per district.
     assert synthetic.count() == 1738 + 150 + 14 + 14 * 10
@@ -53,14 +55,24 @@ def test_city_scale_puts_staff_in_every_area_and_is_idempotent() -> None:
     worker = RoleAssignment.objects.get(user__username="staff_530102001001")
     assert worker.role == "community_worker"
     before = _counts()
-    call_command("seed_demo", "--scale", "city", "--quiet-personas", stdout=io.StringIO())
+    call_command(
+        "seed_demo", "--scale", "city", "--cap", "200", "--quiet-personas", stdout=io.StringIO()
+    )
     assert _counts() == before
 
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_city() -> None:
     call_command(
-        "seed_demo", "--scale", "city", "--quiet-personas", "--seed", "7", stdout=io.StringIO()
+        "seed_demo",
+        "--scale",
+        "city",
+        "--cap",
+        "200",
+        "--quiet-personas",
+        "--seed",
+        "7",
+        stdout=io.StringIO(),
     )
     names = list(
         User.objects.filter(username__startswith="staff_")
@@ -69,7 +81,15 @@ def test_the_same_seed_gives_the_same_city() -> None:
     )
     User.objects.filter(username__startswith="staff_").delete()
     call_command(
-        "seed_demo", "--scale", "city", "--quiet-personas", "--seed", "7", stdout=io.StringIO()
+        "seed_demo",
+        "--scale",
+        "city",
+        "--cap",
+        "200",
+        "--quiet-personas",
+        "--seed",
+        "7",
+        stdout=io.StringIO(),
     )
     again = list(
         User.objects.filter(username__startswith="staff_")

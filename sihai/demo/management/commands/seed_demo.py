@@ -31,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-personas", action="store_true", help="do not print the personas"
         )
+        parser.add_argument(
+            "--cap",
+            type=int,
+            default=None,
+            help="at most N rows in each bulk table (residents, requests...): a quick run",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SIHAI_DEMO_ENABLED:
@@ -41,7 +47,10 @@ class Command(BaseCommand):
             raise CommandError(msg)
         autodiscover_modules("seed")
         ctx = SeedContext(
-            scale=SCALES[options["scale"]], rng=random.Random(options["seed"]), out=self.stdout
+            scale=SCALES[options["scale"]],
+            rng=random.Random(options["seed"]),
+            out=self.stdout,
+            cap=options["cap"],
         )
         started = time.perf_counter()
         for step in seeders():

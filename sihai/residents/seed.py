@@ -1,0 +1,136 @@
+"""The demo city's registered residents: synthetic, spread over the real communities.
+
+Demo scale: 300 residents, most in Wuhua and Panlong (where the personas work), each
+with the service-delivery consent; a few linked to the demo resident accounts.
+City scale: ``SCALES["city"].residents`` (1,000,000), bulk-inserted in batches; the
+phone and ID number of each are SM4-encrypted and blind-indexed on the way in.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from django.db import transaction
+
+from sihai.areas.models import AdministrativeArea
+from sihai.core.seeding import SeedContext, seeder
+from sihai.core.synth import birth_date, id_number, person_name, phone_number
+from sihai.residents.models import Consent, Gender, Occupation, RegisteredVia, Resident
+
+BATCH = 5_000
+LANGUAGES = ["普通话", "彝语", "白语", "傣语", "哈尼语", "维吾尔语", "藏语", "苗语"]
+
+
+def _communities(ctx: SeedContext) -> list[str]:
+    codes = list(AdministrativeArea.objects.filter(level="village").values_list("code", flat=True))
+    if ctx.scale.name == "demo":
+        # Mostly where the demo personas work, so their registry searches find people.
+        near = [c for c in codes if c.startswith(("530102", "530103"))]
+        return near * 4 + codes
+    return codes
+
+
+def _residents(ctx: SeedContext, count: int, rng: random.Random) -> Iterator[Resident]:
+    communities = _communities(ctx)
+    occupations = Occupation.values
+    for _n in range(count):
+        female = rng.random() < 0.5
+        born = birth_date(rng)
+        yield Resident(
+            name=person_name(rng),
+            gender=Gender.FEMALE if female else Gender.MALE,
+            birth_date=born,
+            phone=phone_number(rng),
+            id_number=id_number(rng, born, female=female) if rng.random() < 0.85 else None,
+            origin_code=rng.choice(["53", "51", "52", "45", "5329", "5328"]),
+            community_id=rng.choice(communities),
+            occupation=rng.choice(occupations),
+            languages=rng.sample(LANGUAGES, k=rng.randint(1, 2)),
+            registered_via=RegisteredVia.IMPORT,
+        )
+
+
+# Residents the README names, registered at the counters through the audited service, so a
+# visitor can search for them as cuihu_worker or xiaoba_worker.
+KNOWN = [
+    ("cuihu_worker", "阿依·木合塔尔", "1995-03-08", "female", "13900000001", "530102001001"),
+    ("cuihu_worker", "李建国", "1968-07-21", "male", "13900000002", "530102001001"),
+    ("xiaoba_worker", "马燕", "1990-05-04", "female", "13900000003", "530103004001"),
+]
+
+
+@seeder("known_residents", order=35)
+def seed_known_residents(ctx: SeedContext) -> None:
+    import datetime  # noqa: PLC0415
+
+    from sihai.accounts.models import User  # noqa: PLC0415
+    from sihai.residents import services  # noqa: PLC0415
+
+    for worker, name, born, gender, phone, community in KNOWN:
+        if Resident.objects.filter(
+            phone_index=services.blind_index("phone", f"+86{phone}")
+        ).exists():
+            continue
+        services.resident_register(
+            actor=User.objects.get(username=worker),
+            data=services.ResidentInput(
+                name=name,
+                birth_date=datetime.date.fromisoformat(born),
+                gender=gender,
+                phone=phone,
+                community_code=community,
+                occupation=Occupation.DELIVERY_RIDER
+                if gender == "female"
+                else Occupation.CONSTRUCTION,
+                languages=["普通话"],
+            ),
+            consent_evidence="DEMO-FORM",
+        )
+        ctx.note("known residents registered", 1)
+
+
+@seeder("residents", order=40)
+def seed_residents(ctx: SeedContext) -> None:
+    """Synthetic registered residents with their service-delivery consent (idempotent)."""
+    target = ctx.target(ctx.scale.residents)
+    existing = Resident.objects.count()
+    if existing >= target:
+        return
+    rng = random.Random(f"{ctx.rng.random()}-registry-{existing}")
+    made = 0
+    batch: list[Resident] = []
+    for resident in _residents(ctx, target - existing, rng):
+        batch.append(resident)
+        if len(batch) >= BATCH:
+            made += _insert(batch)
+            batch = []
+    if batch:
+        made += _insert(batch)
+    ctx.note("residents registered", made)
+
+
+@transaction.atomic
+def _insert(batch: list[Resident]) -> int:
+    from sihai.residents.names import normalise_name  # noqa: PLC0415
+
+    for resident in batch:
+        resident.name_normalised = normalise_name(resident.name)
+    created = Resident.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
+    ids = [r.pk for r in created if r.pk is not None]
+    if not ids or len(ids) != len(created):
+        # Backends that return no primary keys (or conflicts skipped): read back the new rows.
+        ids = list(Resident.objects.filter(consents__isnull=True).values_list("pk", flat=True))
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                resident_id=pk,
+                purpose="service_delivery",
+                channel="counter",
+                evidence="imported register",
+            )
+            for pk in ids
+        ],
+        batch_size=1000,
+    )
+    return len(ids)
