@@ -64,8 +64,12 @@ class ResidentInput:
     needs: list[str] = field(default_factory=list)
 
 
-def _clean(data: ResidentInput) -> dict[str, Any]:
-    """Validate and normalise; raise InvalidInput naming the first problem."""
+def resident_input_clean(data: ResidentInput) -> dict[str, Any]:
+    """Validate and normalise one resident's details; raise InvalidInput naming the first problem.
+
+    Returns the model's field values (``community_id`` for the community). Shared by every
+    registration path: the portal, the counter and the register import.
+    """
     name = data.name.strip()
     if not name or len(name) > MAX_NAME:
         raise InvalidInput(
@@ -121,7 +125,8 @@ def blind_index(field_name: str, value: str) -> str:
     return column.index_of(value)
 
 
-def _check_duplicates(values: dict[str, Any], *, confirmed_new: bool) -> None:
+def resident_duplicate_check(values: dict[str, Any], *, confirmed_new: bool) -> None:
+    """Refuse a known ID number; flag a possible duplicate (same name, birth date and phone)."""
     if values["id_number"]:
         if Resident.objects.filter(
             id_number_index=blind_index("id_number", values["id_number"])
@@ -157,7 +162,7 @@ def resident_register(
     The service-delivery consent is recorded with the registration: without it
     there is nothing to register for.
     """
-    values = _clean(data)
+    values = resident_input_clean(data)
     if not AdministrativeArea.objects.filter(
         code=data.community_code, level=Level.VILLAGE
     ).exists():
@@ -193,7 +198,7 @@ def resident_register(
             ConsentChannel.COUNTER,
             None,
         )
-    _check_duplicates(values, confirmed_new=confirmed_new)
+    resident_duplicate_check(values, confirmed_new=confirmed_new)
     resident = Resident.objects.create(
         registered_via=via, registered_by=registered_by, account=account, **values
     )
