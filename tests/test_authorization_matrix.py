@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from sihai.accounts.authentication import token_create
 from sihai.accounts.models import Department, RoleAssignment, User
 from sihai.areas.models import AdministrativeArea
-from sihai.residents.models import Resident
+from sihai.residents.models import Consent, DeletionRequest, HouseholdMember, Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,14 @@ VARIANTS = ("own", "parent", "sibling")
 BROWSERS = {p for p in PERSONAS if p not in {ANON, "secadmin", "auditadmin"}}
 COUNTER = {"huashan_officer", "lianmeng_officer", "cuihu_worker", "xiaoba_worker"}
 RESIDENT_READERS = COUNTER | {"wuhua_officer", "panlong_officer", "city_officer"}
+# Deletion requests are decided above the community: subdistrict, district, city.
+ERASERS = {
+    "huashan_officer",
+    "lianmeng_officer",
+    "wuhua_officer",
+    "panlong_officer",
+    "city_officer",
+}
 
 
 def area_for(persona: str, variant: str) -> str:
@@ -84,6 +92,9 @@ class Case:
     url: str
     status: int
     data: dict[str, str] | None = None
+    # A request made first with the same client, its answer not checked: e.g. opening a
+    # record with a stated purpose before the pages that work on the opened record.
+    prime: Case | None = None
 
 
 @dataclass
@@ -95,6 +106,8 @@ class World:
     department_id: int
     # A registered resident living in (a community under) each area the cases name.
     residents: dict[str, Resident]
+    # A pending deletion request of each of those residents.
+    deletions: dict[str, DeletionRequest]
 
 
 Rule = Callable[[str, str, World], Case]
@@ -114,6 +127,51 @@ ROLE_BY_LENGTH = {
     9: "subdistrict_officer",
     12: "community_worker",
 }
+
+
+def in_own_area(persona: str, resident: Resident) -> bool:
+    return resident.community_id.startswith(OWN[persona])
+
+
+def _open_first(w: World, code: str) -> Case:
+    """Open the resident's record at the counter (the session remembers the purpose)."""
+    return Case(
+        "POST", f"/workbench/residents/{w.residents[code].pk}/", 200, {"purpose": "counter_visit"}
+    )
+
+
+def _on_record(path: str, method: str, ok: int, allowed: set[str]) -> Rule:
+    """A page that works on an opened record: ``ok`` for allowed staff in scope, else 404."""
+
+    def rule(p: str, v: str, w: World) -> Case:
+        code = area_for(p, v)
+        resident = w.residents[code]
+        status = (
+            302 if not signed_in(p) else ok if p in allowed and in_own_area(p, resident) else 404
+        )
+        url = f"/workbench/residents/{resident.pk}/{path.format(w=w, code=code)}"
+        return Case(method, url, status, {}, prime=_open_first(w, code))
+
+    return rule
+
+
+def fresh_member(w: World, code: str) -> int:
+    return HouseholdMember.objects.create(
+        resident=w.residents[code],
+        relationship="spouse",
+        name="配偶",
+        birth_date=datetime.date(1990, 1, 1),
+    ).pk
+
+
+def fresh_consent(w: World, code: str) -> int:
+    consent, _ = Consent.objects.get_or_create(
+        resident=w.residents[code],
+        purpose="event_contact",
+        withdrawn_at=None,
+        defaults={"channel": "counter", "evidence": "F-1"},
+    )
+    return consent.pk
 
 
 def probe_role(w: World, code: str) -> int:
@@ -245,6 +303,27 @@ RULES: dict[str, Rule] = {
         else 404,
         {"purpose": "counter_visit"},
     ),
+    "residents:edit": _on_record("edit/", "GET", 200, COUNTER),
+    "residents:member_add": _on_record("members/new/", "GET", 200, COUNTER),
+    # An empty form: the worker is sent back to the record with the message (nothing moves).
+    "residents:move": _on_record("move", "POST", 302, COUNTER),
+    "residents:consent_record": _on_record("consents/", "POST", 302, COUNTER),
+    "residents:member_remove": lambda p, v, w: _on_record(
+        f"members/{fresh_member(w, area_for(p, v))}/remove", "POST", 302, COUNTER
+    )(p, v, w),
+    "residents:consent_withdraw": lambda p, v, w: _on_record(
+        f"consents/{fresh_consent(w, area_for(p, v))}/withdraw", "POST", 302, COUNTER
+    )(p, v, w),
+    "residents:deletions": _page("/workbench/residents/deletions/", lambda p: p in ERASERS),
+    "residents:deletion": lambda p, v, w: Case(
+        "GET",
+        f"/workbench/residents/deletions/{w.deletions[area_for(p, v)].pk}/",
+        302
+        if not signed_in(p)
+        else 200
+        if p in ERASERS and in_own_area(p, w.residents[area_for(p, v)])
+        else 404,
+    ),
     "residents_me:home": lambda p, v, w: Case("GET", "/me/", 302),
     # A resident's own pages: staff sessions are not resident sessions, so always to sign-in.
     "my_data:data": lambda p, v, w: Case("GET", "/me/data/", 302),
@@ -252,6 +331,13 @@ RULES: dict[str, Rule] = {
     "my_data:download": lambda p, v, w: Case("GET", "/me/data/download.json", 302),
     "my_data:who_looked": lambda p, v, w: Case("GET", "/me/data/who-looked/", 302),
     "my_data:sensitive": lambda p, v, w: Case("GET", "/me/data/sensitive/", 302),
+    "my_data:print": lambda p, v, w: Case("GET", "/me/data/print/", 302),
+    "my_data:edit": lambda p, v, w: Case("GET", "/me/data/edit/", 302),
+    "my_data:move": lambda p, v, w: Case("GET", "/me/data/move/", 302),
+    "my_data:household": lambda p, v, w: Case("GET", "/me/data/household/", 302),
+    "my_data:member_remove": lambda p, v, w: Case("POST", "/me/data/household/1/remove", 302),
+    "my_data:deletion": lambda p, v, w: Case("GET", "/me/data/delete/", 302),
+    "my_data:deletion_withdraw": lambda p, v, w: Case("POST", "/me/data/delete/1/withdraw", 302),
     "my_data:consent_give": lambda p, v, w: Case(
         "POST", "/me/data/consents/give", 302, {"purpose": "event_contact"}
     ),
@@ -318,8 +404,16 @@ def world() -> World:
             community=community,
             registered_via="import",
         )
+    deletions = {
+        code: DeletionRequest.objects.create(resident=r, due_on=datetime.date(2027, 1, 1))
+        for code, r in residents.items()
+    }
     return World(
-        probes, foreign.token.prefix, Department.objects.get(code="education").pk, residents
+        probes,
+        foreign.token.prefix,
+        Department.objects.get(code="education").pk,
+        residents,
+        deletions,
     )
 
 
@@ -338,6 +432,8 @@ def test_route_answers_every_persona_as_the_matrix_says(
             client = Client()
             if who != ANON:
                 client.force_login(persona(who))
+            if case.prime is not None:
+                getattr(client, case.prime.method.lower())(case.prime.url, case.prime.data or {})
             send = getattr(client, case.method.lower())
             if case.method == "GET":
                 response = send(case.url)

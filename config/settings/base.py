@@ -223,6 +223,12 @@ SIHAI_SMS_ALIYUN_ENDPOINT = env.str(
 SIHAI_CITY_CODE = env.str("SIHAI_CITY_CODE", default="5301")
 # Cookie that remembers care mode (适老化: large text and targets) per browser.
 SIHAI_CARE_MODE_COOKIE = "sihai_care"
+# PIPL art. 47/50: a resident's request to delete their data is decided within this many days
+# (GB/T 35273 allows 30; the city promises 15). Staff queues show the deadline.
+SIHAI_DELETION_DECISION_DAYS = env.int("SIHAI_DELETION_DECISION_DAYS", default=15)
+# After opening a record with a stated purpose, the worker may keep working on it (correct it,
+# record a consent, add a child) this long without being asked again; every page is still logged.
+SIHAI_RECORD_OPEN_MINUTES = 15
 
 # --- Logging ----------------------------------------------------------------
 

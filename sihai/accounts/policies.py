@@ -32,11 +32,15 @@ _COUNTER = _STAFF | {
 # Officers above the community find residents in their area; registering is the counter's job.
 _OFFICER = _STAFF | {"resident.view"}
 
+# A deletion request is decided above the community that holds the record (a second pair of
+# eyes): by the subdistrict, the district or the city.
+_DECIDES_DELETION = frozenset({"resident.erase"})
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.COMMUNITY_WORKER: _COUNTER,
-    Role.SUBDISTRICT_OFFICER: _COUNTER,
-    Role.DISTRICT_OFFICER: _OFFICER,
-    Role.CITY_OFFICER: _OFFICER,
+    Role.SUBDISTRICT_OFFICER: _COUNTER | _DECIDES_DELETION,
+    Role.DISTRICT_OFFICER: _OFFICER | _DECIDES_DELETION,
+    Role.CITY_OFFICER: _OFFICER | _DECIDES_DELETION,
     Role.DEPARTMENT_OFFICER: _STAFF,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),

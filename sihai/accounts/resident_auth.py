@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hmac
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -215,3 +216,22 @@ def resident_account_assist(*, actor: User, phone_raw: str, area_code: str) -> R
         changes={"phone": {"changed": audit.SENSITIVE_MARK}},
     )
     return account
+
+
+@transaction.atomic
+def resident_account_close(*, actor: Any, account: ResidentAccount, area_code: str = "") -> None:
+    """Delete a resident's sign-in account and its pending codes (their data was erased).
+
+    The phone number goes with it; the audit entry keeps only the fact and the account id.
+    """
+    OneTimeCode.objects.filter(phone_index=account.phone_index).delete()
+    account_id = account.pk
+    account.delete()
+    audit.record(
+        actor=actor,
+        action="accounts.resident_account_closed",
+        target_type="accounts.residentaccount",
+        target_id=str(account_id),
+        area_code=area_code,
+        changes={"phone": {"changed": audit.SENSITIVE_MARK}},
+    )

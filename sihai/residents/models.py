@@ -102,6 +102,9 @@ class Resident(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    # Set when the resident's deletion request was granted: the identifying fields are gone,
+    # what is left (community, gender, birth year, occupation) feeds suppressed statistics only.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("resident")
@@ -128,6 +131,8 @@ class Purpose(models.TextChoices):
     DEPARTMENT_SHARING = "department_sharing", _("Sharing with a named department")
     CROSS_REGION_REFERRAL = "cross_region_referral", _("Referral to a partner city")
     EVENT_CONTACT = "event_contact", _("Contacting me about community events")
+    # PIPL art. 31: a child under 14's information needs the guardian's consent, one per child.
+    MINOR_DATA = "minor_data", _("Keeping my child's information (as guardian)")
 
 
 class ConsentChannel(models.TextChoices):
@@ -147,6 +152,15 @@ class Consent(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # For a guardian's consent (minor_data): the child it covers.
+    member = models.ForeignKey(
+        "residents.HouseholdMember",
+        verbose_name=_("household member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardian_consents",
     )
     granted_at = models.DateTimeField(_("given"), auto_now_add=True)
     channel = models.CharField(_("how"), max_length=10, choices=ConsentChannel.choices)
@@ -173,15 +187,169 @@ class Consent(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["resident", "purpose"],
-                condition=models.Q(withdrawn_at__isnull=True, department__isnull=True),
+                condition=models.Q(
+                    withdrawn_at__isnull=True, department__isnull=True, member__isnull=True
+                ),
                 name="one_active_consent_per_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "purpose", "member"],
+                condition=models.Q(withdrawn_at__isnull=True, member__isnull=False),
+                name="one_active_consent_per_member",
             ),
             models.CheckConstraint(
                 condition=models.Q(purpose="department_sharing", department__isnull=False)
                 | (~models.Q(purpose="department_sharing") & models.Q(department__isnull=True)),
                 name="department_iff_sharing",
             ),
+            models.CheckConstraint(
+                condition=models.Q(purpose="minor_data") | models.Q(member__isnull=True),
+                name="member_only_for_minor_data",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.purpose} ({'withdrawn' if self.withdrawn_at else 'active'})"
+
+
+class Relationship(models.TextChoices):
+    """How a household member is related to the resident who keeps the household."""
+
+    CHILD = "child", _("Child")
+    SPOUSE = "spouse", _("Spouse or partner")
+    PARENT = "parent", _("Parent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    SIBLING = "sibling", _("Brother or sister")
+    OTHER = "other", _("Other relative")
+
+
+class SchoolStage(models.TextChoices):
+    """Where a child is in school: what a school-seat application starts from."""
+
+    NOT_IN_SCHOOL = "not_in_school", _("Not in school yet")
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR_SECONDARY = "junior_secondary", _("Junior secondary school")
+    SENIOR_SECONDARY = "senior_secondary", _("Senior secondary school")
+    LEFT_SCHOOL = "left_school", _("Finished or left school")
+
+
+class HouseholdMember(TimeStampedModel):
+    """Someone who lives with a registered resident: a child, a spouse, a parent.
+
+    The household is the resident's (``resident``), so a member is in scope wherever the
+    resident is. A member who registered in their own right is linked (``registered_as``).
+    A child under 14 is kept only while the guardian's consent (``minor_data``) stands.
+    """
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="members"
+    )
+    relationship = models.CharField(_("relationship"), max_length=12, choices=Relationship.choices)
+    name = models.CharField(_("name"), max_length=100)
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, default=Gender.UNSTATED
+    )
+    birth_date = models.DateField(_("date of birth"))
+    id_number = EncryptedTextField(_("ID number"), null=True, blank=True)
+    id_number_index = BlindIndexField(source="id_number")
+    # Children's details for school-seat applications.
+    school_stage = models.CharField(
+        _("school stage"), max_length=20, choices=SchoolStage.choices, blank=True, default=""
+    )
+    school_name = models.CharField(_("current school"), max_length=100, blank=True, default="")
+    registered_as = models.ForeignKey(
+        Resident,
+        verbose_name=_("registered as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self) -> str:
+        return f"household member {self.pk}"
+
+
+class ResidenceChange(models.Model):
+    """A move from one community to another within the city: the record's scope follows."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="moves")
+    from_community = models.ForeignKey(
+        "areas.AdministrativeArea",
+        verbose_name=_("from"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_community = models.ForeignKey(
+        "areas.AdministrativeArea", verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    moved_on = models.DateField(_("moved on"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # Staff who recorded the move; empty when the resident recorded it in the portal.
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        ordering = ["-moved_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_community_id} → {self.to_community_id}"
+
+
+class DeletionState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")  # filed by the resident; clock running
+    ERASED = "erased", _("Done: your data was erased")  # granted; identifying fields erased
+    REFUSED = "refused", _("Refused, with reasons")  # kept, the reason given to the resident
+    WITHDRAWN = "withdrawn", _("Withdrawn by you")  # the resident changed their mind
+
+
+class DeletionRequest(TimeStampedModel):
+    """A resident's request to erase their data (PIPL art. 47), decided by staff by a deadline."""
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="deletions"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeletionState.choices, default=DeletionState.PENDING
+    )
+    # The resident's own words, if they gave any (optional).
+    reason = models.TextField(_("reason"), blank=True, default="")
+    due_on = models.DateField(_("decide by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refusal_reason = models.TextField(_("reasons for refusal"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"],
+                condition=models.Q(state="pending"),
+                name="one_pending_deletion_per_resident",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "due_on"], name="deletion_state_due")]
+
+    def __str__(self) -> str:
+        return f"deletion request {self.pk} ({self.state})"

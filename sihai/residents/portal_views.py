@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sihai.accounts.models import ResidentAccount
 from sihai.accounts.resident_auth import current_resident
-from sihai.audit.models import AccessLogEntry
 from sihai.core.errors import InvalidInput, NotAllowed, NotFound, PageNotFound
 from sihai.residents import selectors, services
 from sihai.residents.ethnicity import ethnic_groups
@@ -26,6 +25,7 @@ PURPOSE_WORDS = {
     "service_delivery": gettext_lazy("to serve you (a request or an application)"),
     "counter_visit": gettext_lazy("you were at the counter"),
     "correction": gettext_lazy("to correct your record"),
+    "deletion_request": gettext_lazy("to decide your request to delete your data"),
 }
 # What a resident may agree to here; department sharing is asked for when it is needed.
 SELF_SERVICE_PURPOSES = [Purpose.EVENT_CONTACT, Purpose.CROSS_REGION_REFERRAL]
@@ -42,7 +42,7 @@ class SensitiveForm(forms.Form):
         self.fields["ethnicity"].choices = choices  # type: ignore[attr-defined]
 
 
-def _account(request: HttpRequest) -> ResidentAccount:
+def account_of(request: HttpRequest) -> ResidentAccount:
     account = current_resident(request)
     if account is None:
         raise _SignIn
@@ -53,14 +53,14 @@ class _SignIn(Exception):
     pass
 
 
-def _resident(account: ResidentAccount) -> Resident | None:
+def resident_of(account: ResidentAccount) -> Resident | None:
     try:
         return selectors.resident_for_account(account=account)
     except NotFound:
         return None
 
 
-def _signed_in(view: Any) -> Any:
+def resident_required(view: Any) -> Any:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             response: HttpResponse = view(request, *args, **kwargs)
@@ -74,11 +74,11 @@ def _signed_in(view: Any) -> Any:
 
 
 @never_cache
-@_signed_in
+@resident_required
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
-    if _resident(account) is not None:
+    account = account_of(request)
+    if resident_of(account) is not None:
         return redirect("my_data:data")
     form = SelfRegisterForm(request.POST or None)
     community = request.POST.get("community_code", "").strip()
@@ -114,10 +114,10 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@_signed_in
+@resident_required
 def my_data(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
-    resident = _resident(account)
+    account = account_of(request)
+    resident = resident_of(account)
     if resident is None:
         return redirect("my_data:register")
     consents = (
@@ -135,75 +135,39 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@_signed_in
+@resident_required
 def my_data_download(request: HttpRequest) -> HttpResponse:
     """Everything we hold about you, as JSON (PIPL art. 45: a copy of your data)."""
-    account = _account(request)
-    resident = _resident(account)
+    account = account_of(request)
+    resident = resident_of(account)
     if resident is None:
         raise PageNotFound(NotFound.default_message())
-    data = {
-        "name": resident.name,
-        "gender": resident.gender,
-        "birth_date": resident.birth_date.isoformat(),
-        "phone": resident.phone,
-        "id_number": resident.id_number,
-        "origin_code": resident.origin_code,
-        "arrival_date": resident.arrival_date.isoformat() if resident.arrival_date else None,
-        "community": {"code": resident.community_id, "name": resident.community.short_name},
-        "address": resident.address,
-        "occupation": resident.occupation,
-        "languages": resident.languages,
-        "needs": resident.needs,
-        "ethnicity": resident.ethnicity,
-        "religion": resident.religion,
-        "registered": {"via": resident.registered_via, "at": resident.created_at.isoformat()},
-        "consents": [
-            {
-                "purpose": c.purpose,
-                "department": c.department.code if c.department else None,
-                "given": c.granted_at.isoformat(),
-                "how": c.channel,
-                "withdrawn": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
-            }
-            for c in resident.consents.select_related("department").order_by("granted_at")
-        ],
-        "reads_of_your_record": [
-            {"at": e.at.isoformat(), "by": e.actor_label, "why": e.purpose}
-            for e in _reads(resident).order_by("at")
-        ],
-    }
+    data = selectors.resident_data_export(resident)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="sihai-my-data.json"'
     return response
 
 
-def _reads(resident: Resident) -> Any:
-    return AccessLogEntry.objects.filter(
-        subject_type="residents.resident", subject_id=str(resident.pk)
-    )
-
-
 @never_cache
-@_signed_in
+@resident_required
 def who_looked(request: HttpRequest) -> HttpResponse:
     """Who opened your record and why, in plain words (PIPL art. 45)."""
-    account = _account(request)
-    resident = _resident(account)
+    account = account_of(request)
+    resident = resident_of(account)
     if resident is None:
         return redirect("my_data:register")
     entries = [
-        {"at": e.at, "who": e.actor_label, "why": PURPOSE_WORDS.get(e.purpose, e.purpose)}
-        for e in _reads(resident).order_by("-at")[:200]
+        {**e, "why": PURPOSE_WORDS.get(e["purpose"], e["purpose"])}
+        for e in selectors.reads_in_plain_words(resident)
     ]
     return render(request, "residents/me_who_looked.html", {"entries": entries})
 
 
-@_signed_in
+@resident_required
 @require_POST
 def consent_give(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
-    resident = _resident(account)
+    account = account_of(request)
+    resident = resident_of(account)
     purpose = request.POST.get("purpose", "")
     if resident is None or purpose not in [*SELF_SERVICE_PURPOSES, Purpose.SENSITIVE_CATEGORIES]:
         raise PageNotFound(NotFound.default_message())
@@ -215,10 +179,10 @@ def consent_give(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
-@_signed_in
+@resident_required
 @require_POST
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    account = _account(request)
+    account = account_of(request)
     try:
         services.consent_withdraw(actor=account, consent_id=consent_id)
     except NotFound as exc:
@@ -228,12 +192,12 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 
 @never_cache
-@_signed_in
+@resident_required
 @require_http_methods(["GET", "POST"])
 def sensitive(request: HttpRequest) -> HttpResponse:
     """The separate consent screen (单独同意), then the optional answers."""
-    account = _account(request)
-    resident = _resident(account)
+    account = account_of(request)
+    resident = resident_of(account)
     if resident is None:
         return redirect("my_data:register")
     agreed = services.consent_active(resident, Purpose.SENSITIVE_CATEGORIES)

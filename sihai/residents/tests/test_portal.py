@@ -61,8 +61,8 @@ def test_download_and_who_looked(resident_client: Client, persona: Callable[[str
     assert data["phone"] == "+8613912345678"
     assert data["reads_of_your_record"][0]["by"] == "cuihu_worker"
     looked = resident_client.get("/me/data/who-looked/").content.decode()
-    assert "cuihu_worker" in looked
-    assert "cuihu_worker 查阅了您的记录，原因：您在窗口办理。" in looked
+    assert "翠湖西路社区 · 社工 杨丽 查阅了您的记录，原因：您在窗口办理。" in looked
+    assert "社区工作者 · 翠湖西路社区" in looked
 
 
 def test_consents_are_given_and_withdrawn_at_once(resident_client: Client) -> None:
