@@ -13,7 +13,9 @@
 #   sihai seed-demo --scale city --quiet-personas
 # under /usr/bin/time -v (wall clock and "Maximum resident set size" of the seeding
 # process), then report the database size: SQLite = main file + -wal (+ -shm listed
-# apart), PostgreSQL = pg_database_size(). Row counts of what was made are printed too.
+# apart), PostgreSQL = pg_database_size(). Row counts of what was made are printed too,
+# and the registry search latency by ID number on the seeded database
+# (bench/registry_search.py).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -79,9 +81,16 @@ counts() {  # what the seed made, counted through the ORM (same code for both da
   "$SIHAI" shell --verbosity 0 -c '
 from sihai.accounts.models import Department, RoleAssignment, User
 from sihai.areas.models import AdministrativeArea
+from sihai.residents.models import Consent, Resident
 print(f"    rows: areas {AdministrativeArea.objects.count()}, departments "
       f"{Department.objects.count()}, users {User.objects.count()}, "
-      f"role assignments {RoleAssignment.objects.count()}")'
+      f"role assignments {RoleAssignment.objects.count()}, residents "
+      f"{Resident.objects.count()}, consents {Consent.objects.count()}")'
+}
+
+search() {  # registry search latency by ID number on the seeded database
+  echo "  registry search by ID number (bench/registry_search.py):"
+  timeout 900 "$PYTHON" "$REPO/bench/registry_search.py" --lookups 2000
 }
 
 if [[ "$WHICH" == "sqlite" || "$WHICH" == "both" ]]; then
@@ -96,6 +105,7 @@ if [[ "$WHICH" == "sqlite" || "$WHICH" == "both" ]]; then
   empty_b="$(( $(stat -c %s "$DB") + $(stat -c %s "$DB-wal" 2>/dev/null || echo 0) ))"
   timed "SQLite seed-demo --scale city" "$SIHAI" seed-demo --scale city --quiet-personas
   counts
+  search
   main_b="$(stat -c %s "$DB")"
   wal_b="$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)"
   shm_b="$(stat -c %s "$DB-shm" 2>/dev/null || echo 0)"
@@ -121,6 +131,7 @@ if [[ "$WHICH" == "postgres" || "$WHICH" == "both" ]]; then
   empty_b="$(size_of)"
   timed "PostgreSQL seed-demo --scale city" "$SIHAI" seed-demo --scale city --quiet-personas
   counts
+  search
   full_b="$(size_of)"
   echo "  PostgreSQL size: pg_database_size = $((full_b / 1024)) KiB after seeding" \
        "($((empty_b / 1024)) KiB migrated but empty; seeding added $(( (full_b - empty_b) / 1024 )) KiB)"

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from sihai.accounts.api import router as auth_router
 from sihai.areas.api import router as areas_router
 from sihai.core.api_errors import install_error_handlers
+from sihai.residents.api import me_router, staff_router
 
 api = NinjaAPI(
     title="Sihai API",
@@ -15,3 +16,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth/", auth_router, tags=["auth"])
 api.add_router("/areas/", areas_router, tags=["areas"])
+api.add_router("/me/", me_router, tags=["my data (resident)"])
+api.add_router("/residents/", staff_router, tags=["residents (staff)"])

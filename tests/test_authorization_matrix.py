@@ -354,6 +354,32 @@ RULES: dict[str, Rule] = {
     "api:area_detail": lambda p, v, w: Case("GET", f"/api/v1/areas/{area_for(p, v)}", 200),
     "api:me": lambda p, v, w: Case("GET", "/api/v1/auth/me", 401),
     "api:token_issue": lambda p, v, w: Case("POST", "/api/v1/auth/token", 422, {}),
+    # The resident's own API needs the resident's portal session; a staff session is not one.
+    "api:my_profile": lambda p, v, w: Case("GET", "/api/v1/me/profile", 401),
+    "api:my_profile_correct": lambda p, v, w: Case("PATCH", "/api/v1/me/profile", 401, {}),
+    "api:my_consents": lambda p, v, w: Case("GET", "/api/v1/me/consents", 401),
+    "api:my_consent_give": lambda p, v, w: Case(
+        "POST", "/api/v1/me/consents", 401, {"purpose": "event_contact"}
+    ),
+    "api:my_consent_withdraw": lambda p, v, w: Case("POST", "/api/v1/me/consents/1/withdraw", 401),
+    "api:my_access_log": lambda p, v, w: Case("GET", "/api/v1/me/access-log", 401),
+    "api:my_data": lambda p, v, w: Case("GET", "/api/v1/me/data", 401),
+    "api:my_household": lambda p, v, w: Case("GET", "/api/v1/me/household", 401),
+    "api:my_household_add": lambda p, v, w: Case("POST", "/api/v1/me/household", 401, {}),
+    "api:my_household_remove": lambda p, v, w: Case("DELETE", "/api/v1/me/household/1", 401),
+    "api:my_deletion_request": lambda p, v, w: Case(
+        "POST", "/api/v1/me/deletion-requests", 401, {}
+    ),
+    # The staff registry API takes a personal API token, not the workbench session.
+    "api:residents_search": lambda p, v, w: Case(
+        "POST", "/api/v1/residents/search", 401, {"phone": "13900000001"}
+    ),
+    "api:resident_open": lambda p, v, w: Case(
+        "GET", f"/api/v1/residents/{w.residents[area_for(p, v)].pk}?purpose=counter_visit", 401
+    ),
+    "api:resident_correct": lambda p, v, w: Case(
+        "PATCH", f"/api/v1/residents/{w.residents[area_for(p, v)].pk}", 401, {}
+    ),
     "api:token_delete": lambda p, v, w: Case(
         "DELETE", f"/api/v1/auth/token/{w.foreign_token_prefix}", 401
     ),

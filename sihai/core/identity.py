@@ -94,3 +94,11 @@ def mask_phone(e164: str) -> str:
     if len(national) < 7:
         return "*" * len(national)
     return f"{national[:3]}****{national[-4:]}"
+
+
+def display_phone(e164: str) -> str:
+    """+8613812345678 → 138 1234 5678: how people read and dictate a mainland mobile number."""
+    if e164.startswith("+86") and len(e164) == 14:
+        national = e164[3:]
+        return f"{national[:3]} {national[3:7]} {national[7:]}"
+    return e164

@@ -15,7 +15,9 @@ class SearchForm(forms.Form):
     phone = forms.CharField(label=_("phone number"), required=False, max_length=32)
     name = forms.CharField(label=_("Name"), required=False, max_length=100)
     birth_date = forms.DateField(
-        label=_("date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -39,7 +41,7 @@ class OpenForm(forms.Form):
 class RegisterForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     birth_date = forms.DateField(
-        label=_("date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     gender = forms.ChoiceField(label=_("gender"), choices=Gender.choices, initial=Gender.UNSTATED)
     phone = forms.CharField(label=_("phone number"), required=False, max_length=32)
@@ -51,7 +53,9 @@ class RegisterForm(forms.Form):
         help_text=_("Area code of the province, city or county, e.g. 53 for Yunnan"),
     )
     arrival_date = forms.DateField(
-        label=_("date of arrival"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("date of arrival"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     address = forms.CharField(label=_("address"), required=False, max_length=300)
     occupation = forms.ChoiceField(
@@ -126,7 +130,9 @@ class MoveForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     moved_on = forms.DateField(
-        label=_("Date of the move"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of the move"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     address = forms.CharField(label=_("New address"), required=False, max_length=300)
 
@@ -135,7 +141,7 @@ class MemberForm(forms.Form):
     relationship = forms.ChoiceField(label=_("relationship"), choices=Relationship.choices)
     name = forms.CharField(label=_("Name"), max_length=100)
     birth_date = forms.DateField(
-        label=_("date of birth"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     gender = forms.ChoiceField(label=_("gender"), choices=Gender.choices, initial=Gender.UNSTATED)
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=30)

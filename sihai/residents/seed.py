@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 
+from sihai.accounts.models import ResidentAccount
 from sihai.areas.models import AdministrativeArea
 from sihai.core.seeding import SeedContext, seeder
 from sihai.core.synth import birth_date, id_number, person_name, phone_number
@@ -57,7 +58,11 @@ KNOWN = [
     ("cuihu_worker", "阿依·木合塔尔", "1995-03-08", "female", "13900000001", "530102001001"),
     ("cuihu_worker", "李建国", "1968-07-21", "male", "13900000002", "530102001001"),
     ("xiaoba_worker", "马燕", "1990-05-04", "female", "13900000003", "530103004001"),
+    ("wuhuashan_worker", "杨光", "1987-11-30", "male", "13900000004", "530102001003"),
 ]
+
+
+KNOWN_PHONES = [phone for _worker, _name, _born, _gender, phone, _code in KNOWN]
 
 
 @seeder("known_residents", order=35)
@@ -88,6 +93,105 @@ def seed_known_residents(ctx: SeedContext) -> None:
             consent_evidence="DEMO-FORM",
         )
         ctx.note("known residents registered", 1)
+
+
+def _known(phone: str) -> Resident:
+    from sihai.residents import services  # noqa: PLC0415
+
+    return Resident.objects.get(phone_index=services.blind_index("phone", f"+86{phone}"))
+
+
+def _portal_account(resident: Resident) -> ResidentAccount:
+    """The sign-in account of a resident registered at the counter, linked to the record.
+
+    Demo only: in the city the link is made when the resident signs in and confirms their
+    record; here the README's residents can sign in at once (codes on /demo/outbox/).
+    """
+    from sihai.accounts.resident_auth import phone_index  # noqa: PLC0415
+
+    assert resident.phone is not None  # noqa: S101  (the known residents all have one)
+    account = ResidentAccount.objects.filter(phone_index=phone_index(resident.phone)).first()
+    if account is None:
+        account = ResidentAccount.objects.create(phone=resident.phone, created_via="assisted")
+    if resident.account_id != account.pk:
+        resident.account = account
+        resident.save(update_fields=["account", "updated_at"])
+    return account
+
+
+@seeder("resident_stories", order=36)
+def seed_resident_stories(ctx: SeedContext) -> None:
+    """The README's residents: households, a consent to share, a move, a deletion request.
+
+    Each step goes through the audited service and is skipped when it is there already.
+    """
+    import datetime  # noqa: PLC0415
+
+    from sihai.accounts.models import User  # noqa: PLC0415
+    from sihai.residents import services  # noqa: PLC0415
+
+    today = datetime.date(2026, 11, 1)
+    ayi, lijianguo, mayan, yangguang = (_known(p) for p in KNOWN_PHONES)
+    worker = User.objects.get(username="cuihu_worker")
+    account = _portal_account(ayi)
+    if not ayi.members.exists():
+        services.household_member_add(
+            actor=account,
+            resident_id=ayi.pk,
+            data=services.MemberInput(
+                relationship="child",
+                name="阿力·木合塔尔",
+                birth_date=today.replace(year=today.year - 8),
+                gender="male",
+                school_stage="primary",
+                school_name="昆明市五华区翠湖小学",
+            ),
+            guardian_agrees=True,
+        )
+        ctx.note("household members", 1)
+    if not lijianguo.members.exists():
+        for relationship, name, born, stage, evidence in [
+            ("spouse", "张秀英", datetime.date(1970, 2, 14), "", ""),
+            (
+                "child",
+                "李小龙",
+                today.replace(year=today.year - 12),
+                "primary",
+                "监护人同意书-0002",
+            ),
+        ]:
+            services.household_member_add(
+                actor=worker,
+                resident_id=lijianguo.pk,
+                data=services.MemberInput(
+                    relationship=relationship,
+                    name=name,
+                    birth_date=born,
+                    school_stage=stage,
+                ),
+                guardian_evidence=evidence,
+            )
+            ctx.note("household members", 1)
+        services.consent_grant(
+            actor=worker,
+            resident=lijianguo,
+            purpose="department_sharing",
+            department_code="education",
+            evidence="DEMO-FORM-EDU",
+        )
+    if yangguang.community_id == "530102001003":
+        services.resident_move(
+            actor=User.objects.get(username="wuhuashan_worker"),
+            resident_id=yangguang.pk,
+            to_community_code="530102001001",
+            moved_on=datetime.date(2026, 9, 1),
+            address="翠湖西路 18 号",
+        )
+        ctx.note("moves", 1)
+    mayan_account = _portal_account(mayan)
+    if not mayan.deletions.exists():
+        services.deletion_request_file(account=mayan_account, reason="我要回老家了。")
+        ctx.note("deletion requests", 1)
 
 
 @seeder("residents", order=40)

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from sihai.core.identity import display_phone
 from sihai.core.vendor import vendor_path
 
 register = template.Library()
@@ -28,3 +29,9 @@ def vendor_stylesheet(name: str) -> SafeString:
     if path is None:
         return SafeString("")
     return format_html('<link rel="stylesheet" href="{}">', static(path))
+
+
+@register.filter
+def phone(value: str | None) -> str:
+    """A stored (E.164) phone number as people read it: ``{{ resident.phone|phone }}``."""
+    return display_phone(value) if value else "—"

@@ -39,7 +39,7 @@ def test_register_search_and_open_at_the_counter(client_as: Callable[..., Client
     record = client.post(
         f"/workbench/residents/{resident.pk}/", {"purpose": "counter_visit"}
     ).content.decode()
-    assert "+8613987654321" in record
+    assert "139 8765 4321" in record
     assert AccessLogEntry.objects.get().purpose == "counter_visit"
 
 
