@@ -15,8 +15,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"entries": portal_nav.for_user(request.user)})
 
 
+# Forms that send the resident here to find their community, and take the code back.
+PICK_FOR = {"register": "my_data:register", "move": "my_data:move"}
+
+
 def area_lookup(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    """ "Which community am I in?": step down from the city to a community (public data only)."""
+    """ "Which community am I in?": step down from the city to a community (public data only).
+
+    With ``?for=register`` or ``?for=move`` the walk ends with a button that takes the chosen
+    community's code back to that form, so nobody has to type a 12-digit code.
+    """
     try:
         area = area_selectors.area_get(code=code or settings.SIHAI_CITY_CODE)
     except InvalidInput as exc:
@@ -30,5 +38,7 @@ def area_lookup(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "area": area,
             "path": area_selectors.area_path(area=area),
             "children": area_selectors.area_children(area=area),
+            "pick_for": request.GET.get("for") if request.GET.get("for") in PICK_FOR else "",
+            "pick_url": PICK_FOR.get(request.GET.get("for", ""), ""),
         },
     )

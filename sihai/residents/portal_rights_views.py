@@ -14,7 +14,12 @@ from sihai.residents import selectors, services
 from sihai.residents.ethnicity import ethnic_groups
 from sihai.residents.forms import DeletionRequestForm, MoveForm, SelfCorrectionForm, SelfMemberForm
 from sihai.residents.models import DeletionState, Need
-from sihai.residents.portal_views import account_of, resident_of, resident_required
+from sihai.residents.portal_views import (
+    account_of,
+    picked_community,
+    resident_of,
+    resident_required,
+)
 
 SELF_CORRECTION_FIELDS = [
     "name",
@@ -73,7 +78,7 @@ def move(request: HttpRequest) -> HttpResponse:
     resident = resident_of(account)
     if resident is None:
         return redirect("my_data:register")
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST or None, initial={"community_code": picked_community(request)})
     if request.method == "POST" and form.is_valid():
         try:
             services.resident_move(

@@ -60,6 +60,12 @@ def resident_of(account: ResidentAccount) -> Resident | None:
         return None
 
 
+def picked_community(request: HttpRequest) -> str:
+    """A community code chosen on the "which community am I in?" walk (``?community=``)."""
+    code = request.GET.get("community", "")
+    return code if code.isdigit() and len(code) == 12 else ""
+
+
 def resident_required(view: Any) -> Any:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -81,7 +87,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if resident_of(account) is not None:
         return redirect("my_data:data")
     form = SelfRegisterForm(request.POST or None)
-    community = request.POST.get("community_code", "").strip()
+    community = request.POST.get("community_code", "").strip() or picked_community(request)
     if request.method == "POST" and form.is_valid():
         data = services.ResidentInput(
             name=form.cleaned_data["name"],

@@ -216,3 +216,16 @@ def test_members_of_another_household_cannot_be_removed_from_the_portal(
     _, account = resident_with_account(CUIHU)
     assert _portal(account).post(f"/me/data/household/{member.pk}/remove").status_code == 404
     assert HouseholdMember.objects.filter(pk=member.pk).exists()
+
+
+def test_the_community_walk_hands_its_code_back_to_the_form() -> None:
+    _, account = resident_with_account(CUIHU)
+    portal = _portal(account)
+    walk = portal.get(f"/areas/{XIAOBA}/?for=move").content.decode()
+    assert f'href="/me/data/move/?community={XIAOBA}"' in walk
+    assert f'value="{XIAOBA}"' in portal.get(f"/me/data/move/?community={XIAOBA}").content.decode()
+    # Only the known forms: anything else gets no button (no open redirect).
+    assert "?community=" not in portal.get(f"/areas/{XIAOBA}/?for=//evil.example").content.decode()
+    assert (
+        'value="<script>"' not in portal.get("/me/data/move/?community=<script>").content.decode()
+    )
