@@ -33,13 +33,15 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         self.crypto_context = f"{cls._meta.label_lower}.{name}"
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        if value is None:
-            return None
+        if value is None or value == "":
+            return value
         return crypto.decrypt(value, context=self.crypto_context)
 
     def get_prep_value(self, value: Any) -> str | None:
-        if value is None:
-            return None
+        # Nothing and the empty string are stored as they are: there is no secret in them,
+        # and a blank optional field (an address not given) costs no encryption.
+        if value is None or value == "":
+            return None if value is None else ""
         if isinstance(value, crypto.Ciphertext):
             # Already encrypted by the caller (key rotation); anything else is plaintext,
             # even if it happens to look like ciphertext.

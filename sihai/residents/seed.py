@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-
-from django.db import transaction
+from typing import Any
 
 from sihai.accounts.models import ResidentAccount
 from sihai.areas.models import AdministrativeArea
@@ -32,24 +31,48 @@ def _communities(ctx: SeedContext) -> list[str]:
     return codes
 
 
-def _residents(ctx: SeedContext, count: int, rng: random.Random) -> Iterator[Resident]:
+def _residents(
+    ctx: SeedContext, count: int, rng: random.Random, first_pk: int, taken: set[str]
+) -> Iterator[dict[str, Any]]:
+    """Rows for :func:`sihai.core.bulk.insert_rows`: one synthetic resident each.
+
+    ``taken`` holds the ID-number blind indexes already used (in the database and in this
+    run), so a synthetic ID number that repeats one is drawn again.
+    """
+    from sihai.residents.names import normalise_name  # noqa: PLC0415
+
+    index_of = Resident._meta.get_field("id_number_index").index_of
     communities = _communities(ctx)
     occupations = Occupation.values
-    for _n in range(count):
+    for n in range(count):
         female = rng.random() < 0.5
         born = birth_date(rng)
-        yield Resident(
-            name=person_name(rng),
-            gender=Gender.FEMALE if female else Gender.MALE,
-            birth_date=born,
-            phone=phone_number(rng),
-            id_number=id_number(rng, born, female=female) if rng.random() < 0.85 else None,
-            origin_code=rng.choice(["53", "51", "52", "45", "5329", "5328"]),
-            community_id=rng.choice(communities),
-            occupation=rng.choice(occupations),
-            languages=rng.sample(LANGUAGES, k=rng.randint(1, 2)),
-            registered_via=RegisteredVia.IMPORT,
-        )
+        number = index = None
+        if rng.random() < 0.85:
+            while True:
+                number = id_number(rng, born, female=female)
+                index = index_of(number)
+                if index not in taken:
+                    taken.add(index)
+                    break
+        name = person_name(rng)
+        yield {
+            "id": first_pk + n,
+            "name": name,
+            "name_normalised": normalise_name(name),
+            "gender": Gender.FEMALE if female else Gender.MALE,
+            "birth_date": born,
+            "phone": phone_number(rng),
+            "id_number": number,
+            "id_number_index": index,
+            "origin_code": rng.choice(["53", "51", "52", "45", "5329", "5328"]),
+            "community_id": rng.choice(communities),
+            "occupation": rng.choice(occupations),
+            "languages": rng.sample(LANGUAGES, k=rng.randint(1, 2)),
+            "needs": [],
+            "address": "",
+            "registered_via": RegisteredVia.IMPORT,
+        }
 
 
 # Residents the README names, registered at the counters through the audited service, so a
@@ -196,45 +219,38 @@ def seed_resident_stories(ctx: SeedContext) -> None:
 
 @seeder("residents", order=40)
 def seed_residents(ctx: SeedContext) -> None:
-    """Synthetic registered residents with their service-delivery consent (idempotent)."""
+    """Synthetic registered residents with their service-delivery consent (idempotent).
+
+    At city scale this is a million rows: written by :func:`sihai.core.bulk.insert_rows`
+    (identifiers encrypted and blind-indexed as a save would), not through the services.
+    """
+    from sihai.core.bulk import insert_rows, next_pk  # noqa: PLC0415
+
     target = ctx.target(ctx.scale.residents)
     existing = Resident.objects.count()
     if existing >= target:
         return
     rng = random.Random(f"{ctx.rng.random()}-registry-{existing}")
-    made = 0
-    batch: list[Resident] = []
-    for resident in _residents(ctx, target - existing, rng):
-        batch.append(resident)
-        if len(batch) >= BATCH:
-            made += _insert(batch)
-            batch = []
-    if batch:
-        made += _insert(batch)
-    ctx.note("residents registered", made)
-
-
-@transaction.atomic
-def _insert(batch: list[Resident]) -> int:
-    from sihai.residents.names import normalise_name  # noqa: PLC0415
-
-    for resident in batch:
-        resident.name_normalised = normalise_name(resident.name)
-    created = Resident.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
-    ids = [r.pk for r in created if r.pk is not None]
-    if not ids or len(ids) != len(created):
-        # Backends that return no primary keys (or conflicts skipped): read back the new rows.
-        ids = list(Resident.objects.filter(consents__isnull=True).values_list("pk", flat=True))
-    Consent.objects.bulk_create(
-        [
-            Consent(
-                resident_id=pk,
-                purpose="service_delivery",
-                channel="counter",
-                evidence="imported register",
-            )
-            for pk in ids
-        ],
-        batch_size=1000,
+    taken = set(
+        Resident.objects.filter(id_number_index__isnull=False).values_list(
+            "id_number_index", flat=True
+        )
     )
-    return len(ids)
+    first_pk, first_consent = next_pk(Resident), next_pk(Consent)
+    count = target - existing
+    made = insert_rows(Resident, _residents(ctx, count, rng, first_pk, taken), batch=BATCH)
+    insert_rows(
+        Consent,
+        (
+            {
+                "id": first_consent + n,
+                "resident_id": first_pk + n,
+                "purpose": "service_delivery",
+                "channel": "counter",
+                "evidence": "imported register",
+            }
+            for n in range(made)
+        ),
+        batch=BATCH,
+    )
+    ctx.note("residents registered", made)
