@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from sihai.accounts.api import router as auth_router
 from sihai.areas.api import router as areas_router
 from sihai.core.api_errors import install_error_handlers
+from sihai.directory.api import router as directory_router
 
 api = NinjaAPI(
     title="Sihai API",
@@ -15,3 +16,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/auth/", auth_router, tags=["auth"])
 api.add_router("/areas/", areas_router, tags=["areas"])
+api.add_router("/directory/", directory_router, tags=["directory"])

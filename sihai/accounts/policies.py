@@ -32,12 +32,19 @@ _COUNTER = _STAFF | {
 # Officers above the community find residents in their area; registering is the counter's job.
 _OFFICER = _STAFF | {"resident.view"}
 
+# Service points (sihai/directory/policies.py): every level manages the points in its area,
+# department officers those of their department's organizations; planners see coverage.
+# The directory is public information, so no administrator needs it (the audit administrator
+# reads its changes in the audit log).
+_POINTS = frozenset({"directory.manage"})
+_PLANNING = frozenset({"directory.manage", "coverage.view"})
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER,
-    Role.SUBDISTRICT_OFFICER: _COUNTER,
-    Role.DISTRICT_OFFICER: _OFFICER,
-    Role.CITY_OFFICER: _OFFICER,
-    Role.DEPARTMENT_OFFICER: _STAFF,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS,
+    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING,
+    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING,
+    Role.CITY_OFFICER: _OFFICER | _PLANNING,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
     Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage"}),

@@ -234,3 +234,19 @@ def status_at(
     if closed_today is not None:
         return Status(State.CLOSED_TODAY, next_open=next_open, reason=closed_today.reason)
     return Status(State.CLOSED, next_open=next_open)
+
+
+def describe(rule: Rule) -> str:
+    """A rule in words, in the reader's language: "Monday–Friday 09:00–17:00"."""
+    from sihai.directory.models import Weekday  # noqa: PLC0415  (models import this module's peers)
+
+    days = list(rule.weekdays)
+    names = [str(Weekday(d).label) for d in days]
+    contiguous = days == list(range(days[0], days[-1] + 1))
+    day_text = f"{names[0]}–{names[-1]}" if contiguous and len(days) >= 3 else "、".join(names)
+    text = f"{day_text} {rule.opens_at:%H:%M}–{rule.closes_at:%H:%M}"
+    if rule.crosses_midnight:
+        text += " " + _("(to the next morning)")
+    if rule.by_appointment:
+        text += " · " + _("by appointment only")
+    return text

@@ -22,5 +22,5 @@ COVERAGE_VIEW = register_action(
 )
 
 points: ScopedPolicy[Location] = ScopedPolicy(
-    area_field="area_id", department_field="organization__department__code"
+    area_field="area__code", department_field="organization__department__code"
 )

@@ -209,7 +209,7 @@ def public_location_list(
                 % {"code": area_code[:20]},
                 code="area.invalid_code",
             )
-        queryset = queryset.filter(area_id__startswith=area_code)
+        queryset = queryset.filter(area__code__startswith=area_code)
     if search.strip():
         queryset = queryset.filter(
             Q(name__icontains=search.strip()) | Q(alternate_name__icontains=search.strip())

@@ -143,7 +143,7 @@ def _community(code: str) -> AdministrativeArea:
     return area
 
 
-def _default_organization(kind: str, community: AdministrativeArea) -> Organization:
+def default_organization(kind: str, community: AdministrativeArea) -> Organization:
     """The county's organization that runs points of this kind (unsaved if it is new)."""
     department = Department.objects.get(code=KIND_DEPARTMENT[kind])
     county_code = community.code[:6]
@@ -192,7 +192,7 @@ def _resolve_organization(
         if organization is None:
             raise InvalidInput(_("There is no such organization."), code="location.org")
         return organization
-    return _default_organization(kind, community)
+    return default_organization(kind, community)
 
 
 def _write_details(location: Location, values: dict[str, Any]) -> None:
