@@ -15,10 +15,10 @@ the import removes that prefix again.
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from zipfile import BadZipFile
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -143,7 +143,7 @@ def _read_rows(data: bytes) -> list[dict[str, Any]]:
     try:
         # data_only=False: a formula cell reads as its formula text, never as a computed value.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise InvalidInput(
             _("This is not an Excel workbook (.xlsx)."), code="directory.import_format"
         ) from exc
