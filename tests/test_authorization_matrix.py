@@ -199,15 +199,18 @@ def _admin(name: str, p: str, w: World) -> Case:  # noqa: PLR0911, PLR0912  (one
 
 def probe_point(code: str) -> Location:
     """A published workstation in the first community under ``code`` (made once per test)."""
-    community = (
-        AdministrativeArea.objects.filter(code__startswith=code, level="village").order_by("code")[0]
-    )
+    community = AdministrativeArea.objects.filter(code__startswith=code, level="village").order_by(
+        "code"
+    )[0]
     found = Location.objects.filter(area=community, name="probe").first()
     if found is not None:
         return found
     organization, _ = Organization.objects.get_or_create(
         name=f"probe organization {code[:6]}",
-        defaults={"area_id": code[:6], "department": Department.objects.get(code="ethnic_religious")},
+        defaults={
+            "area_id": code[:6],
+            "department": Department.objects.get(code="ethnic_religious"),
+        },
     )
     service, _ = Service.objects.get_or_create(
         organization=organization, need="registration_help", defaults={"name": "probe service"}

@@ -31,7 +31,7 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def distance_matrix(a: FloatArray, b: FloatArray) -> FloatArray:
-    """Great-circle metres between every row of ``a`` and every row of ``b`` ((lat, lon) degrees)."""
+    """Great-circle metres between all rows of ``a`` and of ``b`` ((lat, lon) degrees)."""
     if len(a) == 0 or len(b) == 0:
         return np.zeros((len(a), len(b)))
     lat1, lon1 = np.radians(a[:, 0])[:, None], np.radians(a[:, 1])[:, None]
@@ -164,7 +164,7 @@ def coverage(
     distances = distance_matrix(where, at)
     kind_of = np.array([k for _i, k, _n, _la, _lo in located])
     for kind in kinds:
-        columns = np.flatnonzero(kind_of == kind) if len(located) else np.array([], dtype=int)
+        columns = np.flatnonzero(kind_of == kind) if located else np.array([], dtype=int)
         if len(columns) and len(communities):
             sub = distances[:, columns]
             best = sub.argmin(axis=1)

@@ -15,8 +15,8 @@ from sihai.directory.catalogue import Kind
 from sihai.directory.coverage import CoverageReport, coverage
 from sihai.directory.forms import CoverageForm, PlacementForm
 from sihai.directory.placement import placement
-from sihai.directory.portal_views import map_settings
 from sihai.directory.policies import COVERAGE_VIEW
+from sihai.directory.portal_views import map_settings
 
 GAPS_SHOWN = 100
 # Counts of 1 to 4 registered residents are shown as "<5" (small-cell suppression).
@@ -46,7 +46,11 @@ def _summary(report: CoverageReport) -> list[dict[str, Any]]:
 def coverage_page(request: HttpRequest) -> HttpResponse:
     roots = _roots(request)
     form = CoverageForm(request.GET or None)
-    kind = form.cleaned_data["kind"] if form.is_valid() and form.cleaned_data["kind"] else Kind.INSURANCE_POINT
+    kind = (
+        form.cleaned_data["kind"]
+        if form.is_valid() and form.cleaned_data["kind"]
+        else Kind.INSURANCE_POINT
+    )
     report = coverage(roots=roots)
     chosen = report.kinds[kind]
     gaps = chosen.gaps
@@ -61,21 +65,22 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
             "summary": _summary(report),
             "chosen": chosen,
             "gaps": [
-                {"row": r, "residents": suppressed(r.community.residents)} for r in gaps[:GAPS_SHOWN]
+                {"row": r, "residents": suppressed(r.community.residents)}
+                for r in gaps[:GAPS_SHOWN]
             ],
             "gap_count": len(gaps),
             "map_data": {
                 **map_settings(),
                 "small": True,
                 "markers": [
-                {
-                    "name": r.community.name,
-                    "lat": round(r.community.latitude, 5),
-                    "lon": round(r.community.longitude, 5),
-                    "covered": r.covered,
-                    "minutes": round(r.minutes) if r.minutes is not None else None,
-                }
-                for r in chosen.rows
+                    {
+                        "name": r.community.name,
+                        "lat": round(r.community.latitude, 5),
+                        "lon": round(r.community.longitude, 5),
+                        "covered": r.covered,
+                        "minutes": round(r.minutes) if r.minutes is not None else None,
+                    }
+                    for r in chosen.rows
                 ],
             },
             "roots": roots,

@@ -72,7 +72,9 @@ class ClosureForm(forms.Form):
     starts_on = forms.DateField(
         label=_("closed from"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(label=_("closed until"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("closed until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("reason"), max_length=200)
 
 

@@ -78,7 +78,8 @@ def validate_point(lat: float, lon: float) -> tuple[float, float]:
         if -90 <= lon <= 90 and -180 <= lat <= 180 and in_kunming(lon, lat):
             raise InvalidInput(
                 _(
-                    "Latitude and longitude look swapped: Kunming is near latitude 25, longitude 102.7."
+                    "Latitude and longitude look swapped: Kunming is near latitude 25, "
+                    "longitude 102.7."
                 ),
                 code="geo.swapped",
             )
@@ -90,7 +91,8 @@ def validate_point(lat: float, lon: float) -> tuple[float, float]:
         if in_kunming(lon, lat):
             raise InvalidInput(
                 _(
-                    "Latitude and longitude look swapped: Kunming is near latitude 25, longitude 102.7."
+                    "Latitude and longitude look swapped: Kunming is near latitude 25, "
+                    "longitude 102.7."
                 ),
                 code="geo.swapped",
             )

@@ -15,6 +15,7 @@ began the evening before; a session that would begin on a closed day never begin
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -144,7 +145,7 @@ def validate_closures(closures: Sequence[ClosedDays]) -> None:
                 % {"end": closure.ends_on, "start": closure.starts_on},
                 code="closure.backwards",
             )
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if later.starts_on <= earlier.ends_on:
             raise InvalidInput(
                 _("The closure %(a)s to %(b)s overlaps the closure %(c)s to %(d)s.")
@@ -220,10 +221,11 @@ def status_at(
         ):
             if start <= now < end:
                 state = State.APPOINTMENT if rule.by_appointment else State.OPEN
+                until = end
                 if end.date() != start.date() and _closed_on(end.date(), closures):
                     # A session crossing into a closed day ends at that midnight.
-                    end = datetime.datetime.combine(end.date(), datetime.time(0, 0))
-                return Status(state, until=end.replace(tzinfo=tz))
+                    until = datetime.datetime.combine(end.date(), datetime.time(0, 0))
+                return Status(state, until=until.replace(tzinfo=tz))
     next_open = None
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = today + datetime.timedelta(days=offset)

@@ -35,7 +35,9 @@ workbench_nav.register(
         label=_("15-minute service circle"),
         url_name="coverage:index",
         order=31,
-        description=_("Which communities are within 15 minutes of a point; where new ones would help"),
+        description=_(
+            "Which communities are within 15 minutes of a point; where new ones would help"
+        ),
         action=COVERAGE_VIEW.code,
     )
 )

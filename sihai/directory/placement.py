@@ -89,7 +89,8 @@ def _exact(
 ) -> tuple[list[int], str, float | None, bool]:
     """Solve the MCLP with HiGHS: columns are x (sites, binary) then y (demands, [0, 1])."""
     sites, demands = cover.shape
-    h = highspy.Highs()
+    # highspy leaves its constructor unannotated.
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 0.0)
@@ -158,7 +159,7 @@ def placement(
     at = np.array([[c.latitude, c.longitude] for c in candidates], dtype=float).reshape(-1, 2)
     to = np.array([[c.latitude, c.longitude] for c in demand], dtype=float).reshape(-1, 2)
     cover_all = distance_matrix(at, to) <= report.reach_m
-    useful = np.flatnonzero(cover_all.any(axis=1)) if len(demand) else np.array([], dtype=int)
+    useful = np.flatnonzero(cover_all.any(axis=1)) if demand else np.array([], dtype=int)
     cover = cover_all[useful]
 
     def covered_by(chosen: list[int]) -> int:

@@ -105,11 +105,13 @@ def find(request: HttpRequest) -> HttpResponse:
         )
         origin = "community"
     english = (request.LANGUAGE_CODE or "").startswith("en")
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "nearby": n,
             "minutes": selectors.walking_minutes_text(n.walk_minutes),
-            "languages": language_names([lang.code for lang in n.location.languages.all()], english),
+            "languages": language_names(
+                [lang.code for lang in n.location.languages.all()], english
+            ),
         }
         for n in results or []
     ]

@@ -135,7 +135,7 @@ def _county_seat_community(codes: list[str], county: str) -> str:
 
 def _name(kind: str, code: str, names: dict[str, str]) -> str:
     community, township, county = names[code], names[code[:9]], names[code[:6]]
-    return {
+    templates: dict[str, str] = {
         Kind.WORKSTATION: f"{community}一家亲工作站",
         Kind.PRACTICE_CENTRE: f"{township}融荣与共实践中心",
         Kind.INSURANCE_POINT: f"{community}医保服务站",
@@ -144,7 +144,8 @@ def _name(kind: str, code: str, names: dict[str, str]) -> str:
         Kind.LEGAL_AID: f"{county}法律援助中心",
         Kind.EMPLOYMENT_SERVICE: f"{county}公共就业服务中心",
         Kind.HEALTH_CENTRE: f"{township}社区卫生服务中心",
-    }[kind]
+    }
+    return templates[kind]
 
 
 def _organizations(
@@ -154,7 +155,7 @@ def _organizations(
     departments = {d.code: d for d in Department.objects.all()}
     wanted = {(KIND_DEPARTMENT[k], county) for k in kinds for county in counties}
     existing = {
-        (o.department.code, o.area_id): o
+        (o.department.code if o.department else "", o.area_id): o
         for o in Organization.objects.select_related("department").filter(department__isnull=False)
     }
     new = [
@@ -167,7 +168,7 @@ def _organizations(
         for dept, county in sorted(wanted - set(existing))
     ]
     Organization.objects.bulk_create(new)
-    existing.update({(o.department.code, o.area_id): o for o in new})
+    existing.update({(o.department.code if o.department else "", o.area_id): o for o in new})
     have = {(s.organization_id, s.need) for s in Service.objects.all()}
     services = []
     for (dept, _county), organization in existing.items():
@@ -215,7 +216,7 @@ def seed_points(ctx: SeedContext) -> None:
         elif kind == Kind.PRACTICE_CENTRE:
             # One per subdistrict at most: centres serve several communities.
             used = {c[:9] for c in taken}
-            township_first = {}
+            township_first: dict[str, str] = {}
             for c in free:
                 township_first.setdefault(c[:9], c)
             chosen = _pick(
@@ -252,7 +253,13 @@ def _details(
     names: dict[str, str],
     services_by_org: dict[object, list[Service]],
 ) -> None:
-    schedules, closures, phones, addresses, languages, access, offered = [], [], [], [], [], [], []
+    schedules: list[Schedule] = []
+    closures: list[Closure] = []
+    phones: list[Phone] = []
+    addresses: list[Address] = []
+    languages: list[Language] = []
+    access: list[Accessibility] = []
+    offered: list[ServiceAtLocation] = []
     for location, text in details:
         for rule in hours.parse_rules(text):
             schedules.append(
@@ -288,6 +295,10 @@ def _details(
         for service in services_by_org.get(location.organization_id, []):
             if location.kind in NEED_KINDS[service.need]:
                 offered.append(ServiceAtLocation(service=service, location=location))
-    for model_rows in (schedules, closures, phones, addresses, languages, access, offered):
-        if model_rows:
-            type(model_rows[0]).objects.bulk_create(model_rows, batch_size=1000)
+    Schedule.objects.bulk_create(schedules, batch_size=1000)
+    Closure.objects.bulk_create(closures, batch_size=1000)
+    Phone.objects.bulk_create(phones, batch_size=1000)
+    Address.objects.bulk_create(addresses, batch_size=1000)
+    Language.objects.bulk_create(languages, batch_size=1000)
+    Accessibility.objects.bulk_create(access, batch_size=1000)
+    ServiceAtLocation.objects.bulk_create(offered, batch_size=1000)

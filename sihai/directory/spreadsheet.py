@@ -68,9 +68,7 @@ class ImportRejected(InvalidInput):
     code = "directory.import_rejected"
 
     def __init__(self, errors: list[CellError]) -> None:
-        super().__init__(
-            _("%(n)d cells need fixing; nothing was imported.") % {"n": len(errors)}
-        )
+        super().__init__(_("%(n)d cells need fixing; nothing was imported.") % {"n": len(errors)})
         self.errors = errors
 
 
@@ -177,7 +175,9 @@ def _number(raw: Any, row: int, column: str, errors: list[CellError]) -> float:
     try:
         return float(_text(raw))
     except ValueError:
-        errors.append(CellError(row, column, _("“%(v)s” is not a number.") % {"v": _text(raw)[:30]}))
+        errors.append(
+            CellError(row, column, _("“%(v)s” is not a number.") % {"v": _text(raw)[:30]})
+        )
         return float("nan")
 
 
@@ -213,7 +213,9 @@ def _split(raw: Any) -> list[str]:
     return [part.strip() for part in _text(raw).replace("，", ",").split(",") if part.strip()]
 
 
-def _check_row(actor: User, values: dict[str, Any], errors: list[CellError]) -> tuple[str, services.LocationInput, str]:
+def _check_row(
+    actor: User, values: dict[str, Any], errors: list[CellError]
+) -> tuple[str, services.LocationInput, str]:
     row = values["_row"]
     before = len(errors)
     location_id = _text(values.get("id"))
@@ -266,7 +268,7 @@ def _check_row(actor: User, values: dict[str, Any], errors: list[CellError]) -> 
     return location_id, data, rules
 
 
-_PLACEHOLDER = {
+_PLACEHOLDER: dict[str, dict[str, Any]] = {
     "name": {"name": "-"},
     "kind": {"kind": "workstation"},
     "community_code": {"community_code": "530102001001"},
@@ -318,5 +320,6 @@ def import_points(*, actor: User, data: bytes) -> ImportReport:
 
 
 def error_rows(errors: Iterable[CellError]) -> list[CellError]:
-    return sorted(errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99))
-
+    return sorted(
+        errors, key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS else 99)
+    )

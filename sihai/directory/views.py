@@ -187,7 +187,9 @@ def point_closures(request: HttpRequest, location_id: str) -> HttpResponse:
         except (InvalidInput, NotFound) as exc:
             form.add_error(None, str(exc.message))
         else:
-            messages.success(request, _("Closure recorded: the point shows as closed on those days."))
+            messages.success(
+                request, _("Closure recorded: the point shows as closed on those days.")
+            )
             return redirect("directory:closures", location_id=location.pk)
     return render(
         request,

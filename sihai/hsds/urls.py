@@ -13,5 +13,7 @@ urlpatterns = [
     path("organizations", views.organizations, name="organizations"),
     path("organizations/<str:organization_id>", views.organization, name="organization"),
     path("service_at_locations", views.service_at_locations, name="service_at_locations"),
-    path("service_at_locations/<str:sal_id>", views.service_at_location, name="service_at_location"),
+    path(
+        "service_at_locations/<str:sal_id>", views.service_at_location, name="service_at_location"
+    ),
 ]

@@ -13,7 +13,7 @@ import datetime
 import json
 import math
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -131,7 +131,9 @@ def _need_for_term(term: str) -> str:
     return ""
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], render: Callable[[list[Any]], list[Any]]) -> JsonResponse:
+def _page(
+    request: HttpRequest, queryset: QuerySet[Any], render: Callable[[list[Any]], list[Any]]
+) -> JsonResponse:
     _check_format(request)
     page = _integer(request, "page", 1, 1, 1_000_000)
     per_page = _integer(request, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
@@ -208,7 +210,7 @@ def _last_modified(service: Service) -> datetime.datetime:
     return max(moments)
 
 
-def _sals_of(services: list[Service]) -> dict[Any, list[ServiceAtLocation]]:
+def _sals_of(services: Sequence[Service]) -> dict[Any, list[ServiceAtLocation]]:
     found: dict[Any, list[ServiceAtLocation]] = {s.pk: [] for s in services}
     sals = (
         _published_sals()
@@ -222,7 +224,7 @@ def _sals_of(services: list[Service]) -> dict[Any, list[ServiceAtLocation]]:
     return found
 
 
-def _full_services(services: list[Service]) -> list[dict[str, Any]]:
+def _full_services(services: Sequence[Service]) -> list[dict[str, Any]]:
     sals = _sals_of(services)
     return [serializers.service_full(s, sals[s.pk], _last_modified(s)) for s in services]
 
@@ -261,9 +263,12 @@ def services(request: HttpRequest) -> HttpResponse:
 @api_view
 def service(request: HttpRequest, service_id: str) -> HttpResponse:
     key = _uuid(service_id, "id")
-    found = list(selectors.published_services().filter(pk=key).select_related("organization").annotate(
-        locations_modified=Max("service_at_locations__location__updated_at")
-    ))
+    found = list(
+        selectors.published_services()
+        .filter(pk=key)
+        .select_related("organization")
+        .annotate(locations_modified=Max("service_at_locations__location__updated_at"))
+    )
     if not found:
         raise NotFound(NotFound.default_message(), code="hsds.not_found")
     return _json(_full_services(found)[0])
@@ -291,8 +296,9 @@ def _organization_full(organization: Organization, *, full_service: bool) -> dic
     else:
         rendered = [serializers.service_brief(s, _last_modified(s)) for s in service_list]
     locations = list(
-        selectors.with_details(selectors.published_locations().filter(organization=organization))
-        .order_by("name", "id")
+        selectors.with_details(
+            selectors.published_locations().filter(organization=organization)
+        ).order_by("name", "id")
     )
     return serializers.organization_full(organization, rendered, locations)
 

@@ -125,5 +125,7 @@ def test_overlapping_closures_are_refused() -> None:
         hours.validate_closures([first, touching])
     assert caught.value.code == "closure.overlap"
     with pytest.raises(InvalidInput) as caught:
-        hours.validate_closures([hours.ClosedDays(datetime.date(2027, 2, 6), datetime.date(2027, 2, 1))])
+        hours.validate_closures(
+            [hours.ClosedDays(datetime.date(2027, 2, 6), datetime.date(2027, 2, 1))]
+        )
     assert caught.value.code == "closure.backwards"

@@ -39,12 +39,21 @@ def test_demo_city_has_the_citys_points_and_a_second_run_adds_nothing() -> None:
     }
     for community in ("530102001001", "530103004001"):
         assert Location.objects.filter(kind="workstation", area_id=community).count() == 1
-    practice_townships = Location.objects.filter(kind="practice_centre").values_list("area_id", flat=True)
+    practice_townships = Location.objects.filter(kind="practice_centre").values_list(
+        "area_id", flat=True
+    )
     assert len({code[:9] for code in practice_townships}) == 20
-    assert Location.objects.filter(kind="residence_permit_office").values("area_id").distinct().count() == 14
+    assert (
+        Location.objects.filter(kind="residence_permit_office").values("area_id").distinct().count()
+        == 14
+    )
     assert Schedule.objects.filter(location__kind="workstation").count() == 84 * 3
     assert Closure.objects.filter(location__kind="workstation", reason="春节").count() == 84
-    assert not ServiceAtLocation.objects.filter(location__kind="school").exclude(service__need="school_place").exists()
+    assert (
+        not ServiceAtLocation.objects.filter(location__kind="school")
+        .exclude(service__need="school_place")
+        .exists()
+    )
     seed_points(context("demo"))
     seed_centroids(context("demo"))
     assert Location.objects.count() == 246

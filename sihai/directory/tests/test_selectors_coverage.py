@@ -30,7 +30,9 @@ def north_of(metres: float) -> tuple[float, float]:
 
 def test_nearest_orders_by_distance_and_filters_open_now() -> None:
     far = make_point(kind="insurance_point", at=north_of(900), hours="MO-SU 00:00-23:59", name="远")
-    near = make_point(kind="insurance_point", at=north_of(300), hours="MO-FR 09:00-17:00", name="近")
+    near = make_point(
+        kind="insurance_point", at=north_of(300), hours="MO-FR 09:00-17:00", name="近"
+    )
     make_point(kind="school", at=north_of(100), name="学校")
     make_point(kind="insurance_point", at=north_of(50), name="草稿", published=False)
     saturday = datetime.datetime(2026, 12, 5, 10, 0, tzinfo=CITY)
@@ -42,10 +44,16 @@ def test_nearest_orders_by_distance_and_filters_open_now() -> None:
     assert found[0].walk_minutes == pytest.approx(300 * 1.3 / (4000 / 60), abs=0.05)
     assert [n.status.is_open for n in found] == [False, True]
     only_open = selectors.nearest(
-        latitude=ORIGIN[0], longitude=ORIGIN[1], need="medical_insurance", open_now=True, at=saturday
+        latitude=ORIGIN[0],
+        longitude=ORIGIN[1],
+        need="medical_insurance",
+        open_now=True,
+        at=saturday,
     )
     assert [n.location.pk for n in only_open] == [far.pk]
-    by_kind = selectors.nearest(latitude=ORIGIN[0], longitude=ORIGIN[1], kind="insurance_point", limit=1)
+    by_kind = selectors.nearest(
+        latitude=ORIGIN[0], longitude=ORIGIN[1], kind="insurance_point", limit=1
+    )
     assert [n.location.pk for n in by_kind] == [near.pk]
 
 
@@ -70,7 +78,9 @@ def test_nearest_refuses_bad_input(kwargs: dict[str, object], code: str) -> None
 
 def test_nearest_from_a_community_uses_its_centroid() -> None:
     here = make_point(kind="workstation", community="530102001001")
-    found = selectors.nearest_from_community(community_code="530102001001", need="registration_help")
+    found = selectors.nearest_from_community(
+        community_code="530102001001", need="registration_help"
+    )
     assert found[0].location.pk == here.pk
     assert found[0].distance_m == pytest.approx(0, abs=0.5)
     with pytest.raises(NotFound):
@@ -93,15 +103,20 @@ def test_coverage_counts_communities_and_residents_per_district() -> None:
     point = make_point(kind="insurance_point", community="530102001001")
     for n, code in enumerate(["530102001001", "530102001001", "530102001009", "530103004001"]):
         Resident.objects.create(
-            name=f"居民{n}", birth_date=datetime.date(1990, 1, 1), community_id=code, registered_via="import"
+            name=f"居民{n}",
+            birth_date=datetime.date(1990, 1, 1),
+            community_id=code,
+            registered_via="import",
         )
     report = coverage(roots=["530102001", "530103004"], kinds=["insurance_point", "school"])
-    expected = _oracle_covered((point.latitude, point.longitude), huashan + ["530103004001"])
+    expected = _oracle_covered((point.latitude, point.longitude), [*huashan, "530103004001"])
     insurance = report.kinds["insurance_point"]
     assert insurance.points == 1
     assert {r.community.code for r in insurance.rows if r.covered} == expected
     assert "530102001001" in expected
-    lianmeng = AdministrativeArea.objects.filter(code__startswith="530103004", level="village").count()
+    lianmeng = AdministrativeArea.objects.filter(
+        code__startswith="530103004", level="village"
+    ).count()
     assert insurance.total.communities == len(huashan) + lianmeng
     assert insurance.total.residents == 4
     covered_residents = 2 + (1 if "530102001009" in expected else 0)
@@ -135,19 +150,28 @@ def test_placement_on_real_communities_agrees_for_one_point(persona: Persona) ->
     )
     weights = {code: (i % 4) + 1 for i, code in enumerate(codes)}
     Resident.objects.bulk_create(
-        Resident(name="居民", birth_date=datetime.date(1990, 1, 1), community_id=c, registered_via="import")
+        Resident(
+            name="居民",
+            birth_date=datetime.date(1990, 1, 1),
+            community_id=c,
+            registered_via="import",
+        )
         for c, n in weights.items()
         for _ in range(n)
     )
     result = placement.placement(kind="health_centre", budget=1, roots=["530102001"])
-    best = max(sum(weights[c] for c in _oracle_covered(synthetic_centroid(site), codes)) for site in codes)
+    best = max(
+        sum(weights[c] for c in _oracle_covered(synthetic_centroid(site), codes)) for site in codes
+    )
     assert result.uncovered == sum(weights.values())
     assert result.greedy.covered_residents == best
     assert result.exact.covered_residents == best
     assert result.gap == 0.0
     three = placement.placement(kind="health_centre", budget=3, roots=["530102001"])
     assert three.exact.covered_residents >= three.greedy.covered_residents
-    assert three.greedy.covered_residents >= math.ceil((1 - 1 / math.e) * three.exact.covered_residents)
+    assert three.greedy.covered_residents >= math.ceil(
+        (1 - 1 / math.e) * three.exact.covered_residents
+    )
     assert len(three.exact.sites) <= 3
     with pytest.raises(InvalidInput):
         placement.placement(kind="health_centre", budget=0, roots=["530102001"])
@@ -164,4 +188,6 @@ def test_staff_lists_are_scoped(persona: Persona) -> None:
     assert selectors.locations_for_actor(actor=persona("secadmin")).count() == 0
     with pytest.raises(NotFound):
         selectors.location_get_for_actor(actor=persona("xiaoba_worker"), location_id=mine.pk)
-    services.location_hours_set(actor=persona("cuihu_worker"), location_id=mine.pk, rules_text="SA 09:00-12:00")
+    services.location_hours_set(
+        actor=persona("cuihu_worker"), location_id=mine.pk, rules_text="SA 09:00-12:00"
+    )

@@ -46,7 +46,9 @@ def test_community_worker_adds_a_workstation_with_its_services(persona: Persona)
     assert location.organization.name == "五华区民族宗教事务局"
     assert location.organization.department is not None
     assert location.organization.department.code == "ethnic_religious"
-    needs = sorted(ServiceAtLocation.objects.filter(location=location).values_list("service__need", flat=True))
+    needs = sorted(
+        ServiceAtLocation.objects.filter(location=location).values_list("service__need", flat=True)
+    )
     assert needs == ["community_life", "legal_aid", "registration_help"]
     assert sorted(location.languages.values_list("code", flat=True)) == ["ii", "zh"]
     assert location.addresses.get().region == "五华区"
@@ -151,9 +153,13 @@ def test_update_records_what_changed_and_stays_in_scope(persona: Persona) -> Non
         )
     assert counts() == before
     with pytest.raises(NotFound):
-        services.location_update(actor=persona("xiaoba_worker"), location_id=location.pk, data=point_input())
+        services.location_update(
+            actor=persona("xiaoba_worker"), location_id=location.pk, data=point_input()
+        )
     with pytest.raises(NotFound):
-        services.location_update(actor=persona("cuihu_worker"), location_id="not-a-uuid", data=point_input())
+        services.location_update(
+            actor=persona("cuihu_worker"), location_id="not-a-uuid", data=point_input()
+        )
     assert counts() == before
 
 
@@ -175,7 +181,9 @@ def test_hours_replace_the_old_ones_and_are_audited(persona: Persona) -> None:
     }
     before = counts()
     with pytest.raises(InvalidInput):
-        services.location_hours_set(actor=persona("cuihu_worker"), location_id=location.pk, rules_text="MO 9-5")
+        services.location_hours_set(
+            actor=persona("cuihu_worker"), location_id=location.pk, rules_text="MO 9-5"
+        )
     assert counts() == before
     assert Schedule.objects.filter(location=location).count() == 3
 
@@ -201,7 +209,9 @@ def test_closures_refuse_overlaps_and_can_be_removed(persona: Persona) -> None:
                 reason="装修",
             )
     with pytest.raises(NotFound):
-        services.closure_remove(actor=persona("xiaoba_worker"), location_id=location.pk, closure_id=closure.pk)
+        services.closure_remove(
+            actor=persona("xiaoba_worker"), location_id=location.pk, closure_id=closure.pk
+        )
     assert counts() == before
     assert Closure.objects.count() == 1
     services.closure_remove(actor=worker, location_id=location.pk, closure_id=closure.pk)

@@ -45,19 +45,19 @@ def workbook(*rows: list[object], header: list[str] | None = None) -> bytes:
 
 
 def test_export_then_import_changes_nothing_and_escapes_formulas(persona: Persona) -> None:
-    point = make_point(name="=HYPERLINK(\"http://x\")", hours="FR 22:00-02:00")
+    point = make_point(name='=HYPERLINK("http://x")', hours="FR 22:00-02:00")
     data = spreadsheet.export_points(actor=persona("cuihu_worker"))
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == spreadsheet.COLUMNS
     assert rows[1][0] == str(point.pk)
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
     assert rows[1][8] == "FR 22:00-02:00"
     report = spreadsheet.import_points(actor=persona("cuihu_worker"), data=data)
     assert (report.created, report.updated) == (0, 1)
     point.refresh_from_db()
-    assert point.name == "=HYPERLINK(\"http://x\")"
+    assert point.name == '=HYPERLINK("http://x")'
     assert Location.objects.count() == 1
     assert Schedule.objects.get(location=point).closes_at.hour == 2
 
@@ -66,7 +66,11 @@ def test_a_good_row_adds_a_point_with_hours(persona: Persona) -> None:
     report = spreadsheet.import_points(actor=persona("huashan_officer"), data=workbook(GOOD))
     assert (report.created, report.updated) == (1, 0)
     location = Location.objects.get()
-    assert (location.name, location.area_id, location.published) == ("水晶宫社区一家亲工作站", "530102001002", True)
+    assert (location.name, location.area_id, location.published) == (
+        "水晶宫社区一家亲工作站",
+        "530102001002",
+        True,
+    )
     assert Schedule.objects.filter(location=location).count() == 2
     assert AuditEntry.objects.filter(action="directory.points_imported").get().changes == {
         "created": 1,

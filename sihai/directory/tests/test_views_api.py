@@ -25,7 +25,12 @@ def test_finder_walks_down_to_a_community_without_javascript() -> None:
     assert "华山街道" in first.content.decode()
     found = client.get(
         "/services/",
-        {"need": "medical_insurance", "district": "530102", "township": "530102001", "community": "530102001001"},
+        {
+            "need": "medical_insurance",
+            "district": "530102",
+            "township": "530102001",
+            "community": "530102001001",
+        },
     )
     page = found.content.decode()
     assert "翠湖医保服务站" in page
@@ -33,18 +38,22 @@ def test_finder_walks_down_to_a_community_without_javascript() -> None:
     assert "Straight-line distance × 1.30 (detour factor), walked at 4.0 km/h." in page
 
 
-def test_browser_location_is_posted_used_and_never_logged_or_kept(caplog: pytest.LogCaptureFixture) -> None:
+def test_browser_location_is_posted_used_and_never_logged_or_kept(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     make_point(kind="insurance_point", community="530102001001", name="翠湖医保服务站")
     before = (AuditEntry.objects.count(), AccessLogEntry.objects.count())
     with caplog.at_level(logging.INFO, logger="sihai.request"):
         response = Client().post(
-            "/services/", {"need": "medical_insurance", "latitude": "25.046612", "longitude": "102.701234"}
+            "/services/",
+            {"need": "medical_insurance", "latitude": "25.046612", "longitude": "102.701234"},
         )
     assert response.status_code == 200
     assert "翠湖医保服务站" in response.content.decode()
     logged = "\n".join(f"{r.getMessage()} {vars(r)}" for r in caplog.records)
     assert "/services/" in logged
-    assert "25.046612" not in logged and "102.701234" not in logged
+    assert "25.046612" not in logged
+    assert "102.701234" not in logged
     assert "25.046612" not in response.content.decode()  # not even echoed back
     assert (AuditEntry.objects.count(), AccessLogEntry.objects.count()) == before
     assert "sessionid" not in response.cookies
@@ -81,7 +90,9 @@ def test_point_page_shows_hours_languages_and_is_404_when_unpublished() -> None:
 def test_worker_edits_hours_and_closes_a_point(client_as: ClientAs) -> None:
     point = make_point()
     client = client_as("cuihu_worker", "en")
-    response = client.post(f"/workbench/directory/{point.pk}/hours/", {"rules": "MO-FR 09:00-17:00\nSA 22:00-01:00"})
+    response = client.post(
+        f"/workbench/directory/{point.pk}/hours/", {"rules": "MO-FR 09:00-17:00\nSA 22:00-01:00"}
+    )
     assert response.status_code == 302
     assert Schedule.objects.filter(location=point).count() == 2
     bad = client.post(f"/workbench/directory/{point.pk}/hours/", {"rules": "weekdays nine to five"})
@@ -98,7 +109,9 @@ def test_worker_edits_hours_and_closes_a_point(client_as: ClientAs) -> None:
     )
     assert "overlaps the closure 2027-02-06 to 2027-02-13" in overlap.content.decode()
     assert Closure.objects.filter(location=point).count() == 1
-    assert client_as("xiaoba_worker").get(f"/workbench/directory/{point.pk}/hours/").status_code == 404
+    assert (
+        client_as("xiaoba_worker").get(f"/workbench/directory/{point.pk}/hours/").status_code == 404
+    )
 
 
 def test_worker_adds_a_point_in_the_workbench(client_as: ClientAs) -> None:
@@ -120,7 +133,14 @@ def test_worker_adds_a_point_in_the_workbench(client_as: ClientAs) -> None:
     assert response["Location"] == f"/workbench/directory/{location.pk}/hours/"
     refused = client_as("cuihu_worker", "en").post(
         "/workbench/directory/new/",
-        {"name": "x", "kind": "workstation", "community_code": "530103004001", "latitude": "25.1", "longitude": "102.75", "address": "x"},
+        {
+            "name": "x",
+            "kind": "workstation",
+            "community_code": "530103004001",
+            "latitude": "25.1",
+            "longitude": "102.75",
+            "address": "x",
+        },
     )
     assert "in your own area (and department) only" in refused.content.decode()
     assert Location.objects.count() == 1
@@ -135,12 +155,16 @@ def test_import_page_lists_bad_cells(client_as: ClientAs) -> None:
     sheet = book.active
     assert sheet is not None
     sheet.append(COLUMNS)
-    sheet.append(["", "点", "workstation", "530102001001", "abc", 102.7, "路", "", "", "", "", "yes"])
+    sheet.append(
+        ["", "点", "workstation", "530102001001", "abc", 102.7, "路", "", "", "", "", "yes"]
+    )
     data = io.BytesIO()
     book.save(data)
     upload = io.BytesIO(data.getvalue())
     upload.name = "points.xlsx"
-    response = client_as("cuihu_worker", "en").post("/workbench/directory/import/", {"file": upload})
+    response = client_as("cuihu_worker", "en").post(
+        "/workbench/directory/import/", {"file": upload}
+    )
     page = response.content.decode()
     assert "1 cells need fixing; nothing was imported." in page
     assert "“abc” is not a number." in page
@@ -150,12 +174,20 @@ def test_import_page_lists_bad_cells(client_as: ClientAs) -> None:
 
 def test_coverage_and_placement_pages(client_as: ClientAs) -> None:
     make_point(kind="insurance_point", community="530102001001")
-    page = client_as("huashan_officer", "en").get("/workbench/coverage/?kind=insurance_point").content.decode()
+    page = (
+        client_as("huashan_officer", "en")
+        .get("/workbench/coverage/?kind=insurance_point")
+        .content.decode()
+    )
     assert "Straight-line distance × 1.30 (detour factor), walked at 4.0 km/h." in page
     assert "synthetic" in page
-    placed = client_as("huashan_officer", "en").get("/workbench/coverage/placement/?kind=school&budget=2")
+    placed = client_as("huashan_officer", "en").get(
+        "/workbench/coverage/placement/?kind=school&budget=2"
+    )
     assert "Exact (HiGHS)" in placed.content.decode()
-    bad = client_as("huashan_officer", "en").get("/workbench/coverage/placement/?kind=school&budget=500")
+    bad = client_as("huashan_officer", "en").get(
+        "/workbench/coverage/placement/?kind=school&budget=500"
+    )
     assert bad.status_code == 200
     assert client_as("cuihu_worker").get("/workbench/coverage/").status_code == 404
 
@@ -177,7 +209,9 @@ def test_api_nearest_points_and_coverage() -> None:
         ({"kind": "casino", "community_code": "530102001001"}, "directory.unknown_kind"),
         ({"need": "medical_insurance"}, "directory.origin"),
     ]:
-        response = client.post("/api/v1/directory/nearest", payload, content_type="application/json")
+        response = client.post(
+            "/api/v1/directory/nearest", payload, content_type="application/json"
+        )
         assert (response.status_code, response.json()["code"]) == (400, code)
     listing = client.get("/api/v1/directory/points", {"kind": "insurance_point"}).json()
     assert (listing["total"], listing["results"][0]["id"]) == (1, str(point.pk))

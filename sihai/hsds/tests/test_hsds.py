@@ -25,7 +25,15 @@ from sihai.directory.models import Location, Organization, Service, ServiceAtLoc
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "hsds-3.0"
-PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty"}
+PAGE_KEYS = {
+    "total_items",
+    "total_pages",
+    "page_number",
+    "size",
+    "first_page",
+    "last_page",
+    "empty",
+}
 
 
 @cache
@@ -59,8 +67,12 @@ def assert_valid_inline(inline: dict[str, Any], instance: Any) -> None:
 
 @pytest.fixture
 def city(db: None) -> dict[str, Location]:
-    workstation = make_point(kind="workstation", community="530102001001", languages=["zh", "ii", "bca"])
-    insurance = make_point(kind="insurance_point", community="530102001002", hours="MO-SA 08:30-17:30")
+    workstation = make_point(
+        kind="workstation", community="530102001001", languages=["zh", "ii", "bca"]
+    )
+    insurance = make_point(
+        kind="insurance_point", community="530102001002", hours="MO-SA 08:30-17:30"
+    )
     clinic = make_point(
         kind="health_centre", community="530103004001", hours="MO-SU 08:00-17:30\nMO-SU 17:30-08:00"
     )
@@ -83,13 +95,21 @@ def get(url: str) -> Any:
 
 
 def test_format_checkers_for_the_schemas_formats_are_active() -> None:
-    assert {"uuid", "uri", "email", "date-time"} <= set(Draft202012Validator.FORMAT_CHECKER.checkers)
+    assert {"uuid", "uri", "email", "date-time"} <= set(
+        Draft202012Validator.FORMAT_CHECKER.checkers
+    )
 
 
 def test_index_describes_the_api(city: dict[str, Location]) -> None:
     body = get("/hsds/")
-    inline = schema("openapi")["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    errors = list(Draft202012Validator(inline, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(body))
+    inline = schema("openapi")["paths"]["/"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    errors = list(
+        Draft202012Validator(
+            inline, format_checker=Draft202012Validator.FORMAT_CHECKER
+        ).iter_errors(body)
+    )
     assert errors == []
     assert body["version"] == "3.0"
     assert body["openapi_url"] == "http://testserver/hsds/openapi.json"
@@ -107,13 +127,18 @@ def test_index_describes_the_api(city: dict[str, Location]) -> None:
 def test_services_list_and_detail_validate(city: dict[str, Location]) -> None:
     body = get("/hsds/services")
     assert_page(body, "service_list")
-    published = Service.objects.filter(service_at_locations__location__published=True).distinct().count()
+    published = (
+        Service.objects.filter(service_at_locations__location__published=True).distinct().count()
+    )
     assert (body["total_items"], body["size"], body["total_pages"]) == (published, published, 1)
     assert (body["first_page"], body["last_page"], body["empty"]) == (True, True, False)
     for item in body["contents"]:
         detail = get(f"/hsds/services/{item['id']}")
         assert_valid("service", detail)
-        assert detail["attributes"][0]["taxonomy_term"]["code"] == Service.objects.get(pk=item["id"]).need
+        assert (
+            detail["attributes"][0]["taxonomy_term"]["code"]
+            == Service.objects.get(pk=item["id"]).need
+        )
     full = get("/hsds/services?full=true&per_page=2")
     assert_page(full, "service_list")
     for item in full["contents"]:
@@ -123,7 +148,10 @@ def test_services_list_and_detail_validate(city: dict[str, Location]) -> None:
 def test_services_filters(city: dict[str, Location]) -> None:
     term = need_term_id("medical_insurance")
     body = get(f"/hsds/services?taxonomy_term_id={term}")
-    assert [s["name"] for s in body["contents"]] == ["医保参保登记与报销咨询", "医保参保登记与报销咨询"]
+    assert [s["name"] for s in body["contents"]] == [
+        "医保参保登记与报销咨询",
+        "医保参保登记与报销咨询",
+    ]
     organization = Organization.objects.get(name="五华区医疗保障局")
     body = get(f"/hsds/services?organization_id={organization.pk}")
     assert [s["organization_id"] for s in body["contents"]] == [str(organization.pk)]
@@ -137,9 +165,14 @@ def test_services_filters(city: dict[str, Location]) -> None:
     assert future["total_items"] == 0
     past = get("/hsds/services?modified_after=2000-01-01")
     assert past["total_items"] == get("/hsds/services")["total_items"]
-    Location.objects.filter(pk=city["clinic"].pk).update(updated_at=datetime.datetime(2098, 1, 1, tzinfo=datetime.UTC))
+    Location.objects.filter(pk=city["clinic"].pk).update(
+        updated_at=datetime.datetime(2098, 1, 1, tzinfo=datetime.UTC)
+    )
     touched = get("/hsds/services?modified_after=2097-12-31T00:00:00%2B08:00")
-    assert {s["name"] for s in touched["contents"]} == {"基本医疗、预防接种与健康体检", "医保参保登记与报销咨询"}
+    assert {s["name"] for s in touched["contents"]} == {
+        "基本医疗、预防接种与健康体检",
+        "医保参保登记与报销咨询",
+    }
     for item in touched["contents"]:
         assert item["last_modified"] == "2098-01-01T00:00:00.000Z"
 
@@ -185,7 +218,9 @@ def test_service_at_locations_validate(city: dict[str, Location]) -> None:
         for i in body["contents"]
         if i["location_id"] == str(city["insurance"].pk)
     )
-    assert insurance["location"]["schedules"][0]["notes"] == "Closed 2099-02-06 to 2099-02-13 (春节)"
+    assert (
+        insurance["location"]["schedules"][0]["notes"] == "Closed 2099-02-06 to 2099-02-13 (春节)"
+    )
     term = need_term_id("health_care")
     assert get(f"/hsds/service_at_locations?taxonomy_term_id={term}")["total_items"] == 1
     # The insurance point and the health centre both help with medical insurance.
@@ -212,7 +247,9 @@ def test_service_at_locations_validate(city: dict[str, Location]) -> None:
         (f"/hsds/service_at_locations/{uuid.UUID(int=2)}", 404, "hsds.not_found"),
     ],
 )
-def test_bad_requests_get_clear_errors(city: dict[str, Location], url: str, status: int, code: str) -> None:
+def test_bad_requests_get_clear_errors(
+    city: dict[str, Location], url: str, status: int, code: str
+) -> None:
     response = Client().get(url)
     assert response.status_code == status
     assert response.json()["code"] == code
