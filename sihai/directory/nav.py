@@ -2,8 +2,6 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from sihai.areas import counters
-from sihai.areas.counters import AreaCounter, count_by_child_prefix
 from sihai.core.navigation import NavEntry, portal_nav, workbench_nav
 from sihai.directory.policies import COVERAGE_VIEW, DIRECTORY_MANAGE
 
@@ -41,14 +39,3 @@ workbench_nav.register(
         action=COVERAGE_VIEW.code,
     )
 )
-
-
-def _points_by_child(parent_code: str, child_length: int) -> dict[str, int]:
-    from sihai.directory.models import Location  # noqa: PLC0415  (nav loads before models are used)
-
-    return count_by_child_prefix(
-        Location.objects.filter(published=True), "area__code", parent_code, child_length
-    )
-
-
-counters.register(AreaCounter("service_points", _("Service points"), _points_by_child, 40))

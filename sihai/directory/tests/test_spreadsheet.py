@@ -4,6 +4,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from sihai.accounts.models import User
@@ -89,7 +90,7 @@ def test_every_bad_cell_is_listed_and_nothing_is_written(persona: Persona) -> No
     foreign = list(GOOD)
     foreign[0] = str(make_point(community="530103004001").pk)
     before = (Location.objects.count(), AuditEntry.objects.count())
-    with pytest.raises(spreadsheet.ImportRejected) as caught:
+    with translation.override("en"), pytest.raises(spreadsheet.ImportRejected) as caught:
         spreadsheet.import_points(
             actor=persona("huashan_officer"), data=workbook(GOOD, bad, outside, swapped, foreign)
         )
