@@ -45,7 +45,7 @@ def _summary(report: CoverageReport) -> list[dict[str, Any]]:
 @login_required
 def coverage_page(request: HttpRequest) -> HttpResponse:
     roots = _roots(request)
-    form = CoverageForm(request.GET or None)
+    form = CoverageForm(request.GET or None, initial={"kind": Kind.INSURANCE_POINT})
     kind = (
         form.cleaned_data["kind"]
         if form.is_valid() and form.cleaned_data["kind"]

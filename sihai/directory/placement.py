@@ -70,6 +70,10 @@ class Placement:
             self.exact.covered_residents - self.greedy.covered_residents
         ) / self.exact.covered_residents
 
+    @property
+    def gap_percent(self) -> float | None:
+        return None if self.gap is None else self.gap * 100
+
 
 def _greedy(cover: np.ndarray, weights: np.ndarray, budget: int) -> list[int]:
     remaining = weights.astype(float).copy()
