@@ -37,6 +37,7 @@ from sihai.directory.models import (
     ServiceAtLocation,
 )
 from sihai.directory.policies import DIRECTORY_MANAGE, points
+from sihai.directory.selectors import rules_of
 
 MAX_NAME = 200
 MAX_CLOSURE_DAYS = 366
@@ -346,15 +347,6 @@ def location_update(*, actor: User, location_id: str | uuid.UUID, data: Location
     return location
 
 
-def _rules_of(location: Location) -> list[hours_rules.Rule]:
-    return [
-        hours_rules.Rule(
-            tuple(s.weekdays), s.opens_at, s.closes_at, s.by_appointment, s.valid_from, s.valid_to
-        )
-        for s in location.schedules.all()
-    ]
-
-
 @transaction.atomic
 def location_hours_set(
     *, actor: User, location_id: str | uuid.UUID, rules_text: str
@@ -362,7 +354,7 @@ def location_hours_set(
     """Replace a point's regular opening hours with the parsed ``rules_text``."""
     location = location_for_manage(actor=actor, location_id=location_id, lock=True)
     rules = hours_rules.parse_rules(rules_text)
-    before = hours_rules.rules_text(_rules_of(location))
+    before = hours_rules.rules_text(rules_of(location))
     location.schedules.all().delete()
     schedules = Schedule.objects.bulk_create(
         [

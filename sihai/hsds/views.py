@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET
 from sihai.core.errors import InvalidInput, NotFound, SihaiError
 from sihai.directory import selectors
 from sihai.directory.catalogue import Need, need_term_id
-from sihai.directory.models import Closure, Location, Organization, Service, ServiceAtLocation
+from sihai.directory.models import Location, Organization, Service, ServiceAtLocation
 from sihai.hsds import serializers
 
 HSDS_VERSION = "3.0"
@@ -159,21 +159,24 @@ def _page(
 
 
 def _locations_prefetch() -> Prefetch[Any]:
-    return Prefetch(
-        "location",
-        queryset=Location.objects.prefetch_related(
-            "schedules",
-            Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
-            "phones",
-            "addresses",
-            "languages",
-            "accessibility",
-        ),
-    )
+    return Prefetch("location", queryset=selectors.with_details(Location.objects.all()))
 
 
 def _published_sals() -> QuerySet[ServiceAtLocation]:
     return ServiceAtLocation.objects.filter(location__published=True)
+
+
+def _term_and_organization(request: HttpRequest, *, service: str) -> Q:
+    """The ``taxonomy_term_id`` and ``organization_id`` filters; ``service`` is the path to it."""
+    condition = Q()
+    term = request.GET.get("taxonomy_term_id", "").strip()
+    if term:
+        condition &= Q(**{f"{service}need": _need_for_term(term) or "-"})
+    organization = request.GET.get("organization_id", "").strip()
+    if organization:
+        key = _uuid(organization, "organization_id")
+        condition &= Q(**{f"{service}organization_id": key})
+    return condition
 
 
 def _services(request: HttpRequest) -> QuerySet[Service]:
@@ -181,12 +184,7 @@ def _services(request: HttpRequest) -> QuerySet[Service]:
     search = request.GET.get("search", "").strip()
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
-    term = request.GET.get("taxonomy_term_id", "").strip()
-    if term:
-        queryset = queryset.filter(need=_need_for_term(term) or "-")
-    organization = request.GET.get("organization_id", "").strip()
-    if organization:
-        queryset = queryset.filter(organization_id=_uuid(organization, "organization_id"))
+    queryset = queryset.filter(_term_and_organization(request, service=""))
     moment = _modified_after(request)
     if moment is not None:
         queryset = queryset.filter(
@@ -332,12 +330,7 @@ def _service_at_locations(request: HttpRequest) -> QuerySet[ServiceAtLocation]:
         queryset = queryset.filter(
             Q(service__name__icontains=search) | Q(location__name__icontains=search)
         )
-    term = request.GET.get("taxonomy_term_id", "").strip()
-    if term:
-        queryset = queryset.filter(service__need=_need_for_term(term) or "-")
-    organization = request.GET.get("organization_id", "").strip()
-    if organization:
-        queryset = queryset.filter(service__organization_id=_uuid(organization, "organization_id"))
+    queryset = queryset.filter(_term_and_organization(request, service="service__"))
     moment = _modified_after(request)
     if moment is not None:
         queryset = queryset.filter(
