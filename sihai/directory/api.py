@@ -19,6 +19,7 @@ from sihai.core.policy import roots_for
 from sihai.directory import selectors
 from sihai.directory.catalogue import Kind
 from sihai.directory.coverage import coverage
+from sihai.directory.geo import walk_model
 from sihai.directory.models import Location
 from sihai.directory.policies import COVERAGE_VIEW
 
@@ -122,8 +123,6 @@ def nearest(request: HttpRequest, payload: NearestIn) -> NearestOut:
         raise InvalidInput(
             _("Give a latitude and longitude, or a community code."), code="directory.origin"
         )
-    from sihai.directory.geo import walk_model  # noqa: PLC0415
-
     return NearestOut(
         method=walk_model().describe(),
         results=[
