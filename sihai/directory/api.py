@@ -66,13 +66,34 @@ class PointOut(Schema):
             phones=[p.number for p in location.phones.all()],
             languages=sorted(lang.code for lang in location.languages.all()),
             accessibility=sorted(a.provision for a in location.accessibility.all()),
-            status=StatusOut(
-                state=str(status.state),
-                until=status.until,
-                next_open=status.next_open,
-                reason=status.reason,
-            ),
+            status=_status(status),
         )
+
+
+def _status(status: Any) -> StatusOut:
+    return StatusOut(
+        state=str(status.state),
+        until=status.until,
+        next_open=status.next_open,
+        reason=status.reason,
+    )
+
+
+def point_of_nearby(n: selectors.Nearby) -> PointOut:
+    location = n.location
+    return PointOut(
+        id=str(location.pk),
+        name=location.name,
+        kind=location.kind,
+        community_code=location.area_id,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        address=n.address,
+        phones=list(n.phones),
+        languages=list(n.languages),
+        accessibility=list(n.accessibility),
+        status=_status(n.status),
+    )
 
 
 class NearestIn(Schema):
@@ -127,7 +148,7 @@ def nearest(request: HttpRequest, payload: NearestIn) -> NearestOut:
         method=walk_model().describe(),
         results=[
             NearbyOut(
-                point=PointOut.of(n.location, n.status),
+                point=point_of_nearby(n),
                 distance_m=round(n.distance_m, 1),
                 walk_minutes=round(n.walk_minutes, 1),
             )

@@ -109,9 +109,8 @@ def find(request: HttpRequest) -> HttpResponse:
         {
             "nearby": n,
             "minutes": selectors.walking_minutes_text(n.walk_minutes),
-            "languages": language_names(
-                [lang.code for lang in n.location.languages.all()], english
-            ),
+            "languages": language_names(list(n.languages), english),
+            "access": n.accessibility_labels(),
         }
         for n in results or []
     ]

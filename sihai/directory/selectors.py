@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime
 import math
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from sihai.core.errors import InvalidInput, NotFound
 from sihai.directory import hours
-from sihai.directory.catalogue import Kind, Need, kinds_for_need
+from sihai.directory.catalogue import Access, Kind, Need, kinds_for_need
 from sihai.directory.centroids import centroid
-from sihai.directory.geo import WalkModel, haversine_m, validate_point, walk_model
+from sihai.directory.geo import WalkModel, validate_point, walk_model
+from sihai.directory.index import PointRecord, point_index
 from sihai.directory.models import Closure, Location, Organization, Service
 from sihai.directory.policies import DIRECTORY_MANAGE, points
 
@@ -102,10 +103,19 @@ def validate_kind(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Nearby:
+    """One answer of a nearest search: the point, how far, open now, and what a list shows."""
+
     location: Location
     distance_m: float
     walk_minutes: float
     status: hours.Status
+    address: str = ""
+    phones: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639 codes
+    accessibility: tuple[str, ...] = ()  # Access codes
+
+    def accessibility_labels(self) -> list[str]:
+        return [str(Access(code).label) for code in self.accessibility if code in Access.values]
 
 
 def nearest(
@@ -121,54 +131,52 @@ def nearest(
 ) -> list[Nearby]:
     """The published points nearest to a point, for a need or a kind, nearest first.
 
-    ``latitude``/``longitude`` are used for this computation only.
+    ``latitude``/``longitude`` are used for this computation only. Distances are computed
+    over the process's index of published points (``index.py``), which is checked against
+    the database on every call.
     """
     validate_point(latitude, longitude)
     if not (1 <= limit <= MAX_NEAREST):
         raise InvalidInput(
             _("Ask for 1 to %(n)d points.") % {"n": MAX_NEAREST}, code="directory.limit"
         )
-    kinds: Iterable[str] = Kind.values
-    candidates = published_locations()
+    kinds: list[str] = list(Kind.values)
     if need:
         validate_need(need)
-        kinds = kinds_for_need(need)
-        candidates = candidates.filter(
-            service_at_locations__service__need=need,
-            service_at_locations__service__status="active",
-        )
+        kinds = list(kinds_for_need(need))
     if kind:
         validate_kind(kind)
         kinds = [k for k in kinds if k == kind]
-    candidates = candidates.filter(kind__in=list(kinds))
     model = model or walk_model()
-    # One narrow query over the (at most a few thousand) candidate points, distances in Python.
-    rows = candidates.values_list("id", "latitude", "longitude").distinct()
-    ranked = sorted(
-        ((haversine_m(latitude, longitude, lat, lon), pk) for pk, lat, lon in rows),
-        key=lambda r: (r[0], str(r[1])),
-    )
-    found: list[Nearby] = []
-    # Details only for a window of the nearest; widen it when "open now" filters many out.
-    window = limit if not open_now else limit * 3
-    start = 0
-    while start < len(ranked) and len(found) < limit:
-        chunk = ranked[start : start + window]
-        by_id = {
-            loc.pk: loc
-            for loc in with_details(Location.objects.filter(pk__in=[pk for _d, pk in chunk]))
-        }
-        for distance, pk in chunk:
-            location = by_id[pk]
-            status = status_of(location, at)
-            if open_now and not status.is_open:
-                continue
-            found.append(Nearby(location, distance, model.minutes(distance), status))
-            if len(found) >= limit:
-                break
-        start += window
-        window *= 2
-    return found
+    index = point_index()
+    eligible = np.flatnonzero(np.isin(index.kinds, kinds)) if kinds else np.array([], dtype=int)
+    if need:
+        eligible = np.array([i for i in eligible if need in index.records[i].needs], dtype=int)
+    distances = index.distances_m(latitude, longitude)[eligible]
+    chosen: list[tuple[float, PointRecord, hours.Status]] = []
+    for position in np.argsort(distances, kind="stable"):
+        record = index.records[int(eligible[position])]
+        status = hours.status_at(record.rules, record.closures, at)
+        if open_now and not status.is_open:
+            continue
+        chosen.append((float(distances[position]), record, status))
+        if len(chosen) >= limit:
+            break
+    locations = Location.objects.in_bulk([record.id for _d, record, _s in chosen])
+    return [
+        Nearby(
+            locations[record.id],
+            distance,
+            model.minutes(distance),
+            status,
+            record.address,
+            tuple(record.phones),
+            tuple(sorted(record.languages)),
+            tuple(sorted(record.accessibility)),
+        )
+        for distance, record, status in chosen
+        if record.id in locations
+    ]
 
 
 def nearest_from_community(
