@@ -62,7 +62,7 @@ def main() -> None:
     total = Resident.objects.count()
     with_id = Resident.objects.filter(id_number_index__isnull=False).count()
     print(f"  residents: {total:,} ({with_id:,} with an ID number)")
-    rng = random.Random(11)  # noqa: S311  (a reproducible sample, not a secret)
+    rng = random.Random(11)
     top = Resident.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     picks = sorted({rng.randrange(1, top + 1) for _ in range(args.lookups * 2)})
     ids = [

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from sihai.accounts.authentication import token_create
 from sihai.accounts.models import Department, RoleAssignment, User
 from sihai.areas.models import AdministrativeArea
+from sihai.directory.models import Closure, Location, Organization, Service, ServiceAtLocation
 from sihai.residents.models import Consent, DeletionRequest, HouseholdMember, Resident
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,17 @@ ERASERS = {
     "panlong_officer",
     "city_officer",
 }
+# Service points: every level manages its area's points; department officers only their
+# department's (the probe points are workstations, run by ethnic and religious affairs).
+DEPARTMENT_STAFF = {"edu_wuhua", "insurance_city"}
+POINT_MANAGERS = RESIDENT_READERS | DEPARTMENT_STAFF
+PLANNERS = {
+    "city_officer",
+    "wuhua_officer",
+    "panlong_officer",
+    "huashan_officer",
+    "lianmeng_officer",
+} | DEPARTMENT_STAFF
 
 
 def area_for(persona: str, variant: str) -> str:
@@ -243,6 +255,70 @@ def _admin(name: str, p: str, w: World) -> Case:  # noqa: PLR0911, PLR0912  (one
     return Case("GET", url, 403)
 
 
+def probe_point(code: str) -> Location:
+    """A published workstation in the first community under ``code`` (made once per test)."""
+    community = AdministrativeArea.objects.filter(code__startswith=code, level="village").order_by(
+        "code"
+    )[0]
+    found = Location.objects.filter(area=community, name="probe").first()
+    if found is not None:
+        return found
+    organization, _ = Organization.objects.get_or_create(
+        name=f"probe organization {code[:6]}",
+        defaults={
+            "area_id": code[:6],
+            "department": Department.objects.get(code="ethnic_religious"),
+        },
+    )
+    service, _ = Service.objects.get_or_create(
+        organization=organization, need="registration_help", defaults={"name": "probe service"}
+    )
+    location = Location.objects.create(
+        organization=organization,
+        name="probe",
+        kind="workstation",
+        area=community,
+        latitude=25.04,
+        longitude=102.70,
+        published=True,
+    )
+    ServiceAtLocation.objects.create(service=service, location=location)
+    return location
+
+
+def manages_point(persona: str, location: Location) -> bool:
+    return (
+        persona in POINT_MANAGERS
+        and persona not in DEPARTMENT_STAFF
+        and location.area_id.startswith(OWN[persona])
+    )
+
+
+def _point_page(suffix: str) -> Rule:
+    def rule(p: str, v: str, w: World) -> Case:
+        location = probe_point(area_for(p, v))
+        status = 302 if not signed_in(p) else 200 if manages_point(p, location) else 404
+        return Case("GET", f"/workbench/directory/{location.pk}/{suffix}", status)
+
+    return rule
+
+
+def _closure_remove(p: str, v: str, w: World) -> Case:
+    location = probe_point(area_for(p, v))
+    closure, _ = Closure.objects.get_or_create(
+        location=location,
+        starts_on=datetime.date(2099, 1, 1),
+        ends_on=datetime.date(2099, 1, 2),
+        defaults={"reason": "probe"},
+    )
+    status = 302 if not signed_in(p) or manages_point(p, location) else 404
+    return Case("POST", f"/workbench/directory/{location.pk}/closures/{closure.pk}/remove", status)
+
+
+def _hsds(url: Callable[[Location], str]) -> Rule:
+    return lambda p, v, w: Case("GET", url(probe_point(area_for(p, v))), 200)
+
+
 RULES: dict[str, Rule] = {
     "healthz": lambda p, v, w: Case("GET", "/healthz", 200),
     "readyz": lambda p, v, w: Case("GET", "/readyz", 200),
@@ -383,6 +459,34 @@ RULES: dict[str, Rule] = {
     "api:token_delete": lambda p, v, w: Case(
         "DELETE", f"/api/v1/auth/token/{w.foreign_token_prefix}", 401
     ),
+    "services:find": lambda p, v, w: Case("GET", "/services/", 200),
+    "services:point": _hsds(lambda loc: f"/services/points/{loc.pk}/"),
+    "directory:list": _page("/workbench/directory/", lambda p: p in POINT_MANAGERS),
+    "directory:create": _page("/workbench/directory/new/", lambda p: p in POINT_MANAGERS),
+    "directory:export": _page("/workbench/directory/export.xlsx", lambda p: p in POINT_MANAGERS),
+    "directory:import": _page("/workbench/directory/import/", lambda p: p in POINT_MANAGERS),
+    "directory:edit": _point_page(""),
+    "directory:hours": _point_page("hours/"),
+    "directory:closures": _point_page("closures/"),
+    "directory:closure_remove": _closure_remove,
+    "coverage:index": _page("/workbench/coverage/", lambda p: p in PLANNERS),
+    "coverage:placement": _page("/workbench/coverage/placement/", lambda p: p in PLANNERS),
+    "hsds:index": lambda p, v, w: Case("GET", "/hsds/", 200),
+    "hsds:openapi": lambda p, v, w: Case("GET", "/hsds/openapi.json", 200),
+    "hsds:services": lambda p, v, w: Case("GET", "/hsds/services", 200),
+    "hsds:service": _hsds(
+        lambda loc: f"/hsds/services/{loc.service_at_locations.get().service_id}"
+    ),
+    "hsds:organizations": lambda p, v, w: Case("GET", "/hsds/organizations", 200),
+    "hsds:organization": _hsds(lambda loc: f"/hsds/organizations/{loc.organization_id}"),
+    "hsds:service_at_locations": lambda p, v, w: Case("GET", "/hsds/service_at_locations", 200),
+    "hsds:service_at_location": _hsds(
+        lambda loc: f"/hsds/service_at_locations/{loc.service_at_locations.get().pk}"
+    ),
+    "api:nearest": lambda p, v, w: Case("POST", "/api/v1/directory/nearest", 400, {}),
+    "api:points": lambda p, v, w: Case("GET", "/api/v1/directory/points", 200),
+    "api:point": _hsds(lambda loc: f"/api/v1/directory/points/{loc.pk}"),
+    "api:coverage_report": lambda p, v, w: Case("GET", "/api/v1/directory/coverage", 401),
 }
 
 

@@ -21,7 +21,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_PHONES = (
     "import json; from sihai.accounts.models import ResidentAccount; "
-    "print(json.dumps([a.phone for a in ResidentAccount.objects.all()]))"
+    "from sihai.residents.models import Resident; "
+    "print(json.dumps([a.phone for a in ResidentAccount.objects.all()] "
+    "+ [r.phone for r in Resident.objects.exclude(phone_index=None)]))"
+)
+PRINT_IDS = (
+    "import json; from sihai.residents.models import Resident; "
+    "print(json.dumps([r.id_number for r in Resident.objects.exclude(id_number_index=None)]))"
 )
 
 
@@ -38,19 +44,29 @@ def _sihai(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def _printed(env: dict[str, str], program: str) -> list[str]:
+    values: list[str] = json.loads(
+        _sihai(env, "shell", "--no-imports", "-c", program).strip().splitlines()[-1]
+    )
+    return values
+
+
 def _seed(env: dict[str, str]) -> list[str]:
+    """Seed the demo city; every phone and ID number it holds, as plaintext to look for."""
     _sihai(env, "migrate", "--verbosity", "0")
     _sihai(env, "seed-demo", "--quiet-personas")
-    phones: list[str] = json.loads(
-        _sihai(env, "shell", "--no-imports", "-c", PRINT_PHONES).strip().splitlines()[-1]
-    )
-    assert len(phones) == 40
-    return phones
+    phones, ids = _printed(env, PRINT_PHONES), _printed(env, PRINT_IDS)
+    # 40 synthetic accounts and two README residents' accounts; 300 registered residents.
+    assert len(phones) >= 340
+    assert len(ids) >= 200
+    return phones + ids
 
 
-def _spellings(phone: str) -> list[str]:
-    national = phone.removeprefix("+86")
-    return [phone, national, f"{national[:3]} {national[3:7]} {national[7:]}", f"86{national}"]
+def _spellings(value: str) -> list[str]:
+    if not value.startswith("+86"):  # an ID number, as stored and with a lowercase x
+        return [value, value.lower()]
+    national = value.removeprefix("+86")
+    return [value, national, f"{national[:3]} {national[3:7]} {national[7:]}", f"86{national}"]
 
 
 def _assert_no_plaintext(blob: bytes, phones: list[str]) -> None:

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "sihai.audit",
     "sihai.notifications",
     "sihai.residents",
+    "sihai.directory",
+    "sihai.hsds",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -229,6 +231,22 @@ SIHAI_DELETION_DECISION_DAYS = env.int("SIHAI_DELETION_DECISION_DAYS", default=1
 # After opening a record with a stated purpose, the worker may keep working on it (correct it,
 # record a consent, add a child) this long without being asked again; every page is still logged.
 SIHAI_RECORD_OPEN_MINUTES = 15
+
+# --- Service directory and the 15-minute circle (sihai/directory, docs/subsystems/geo.md) --
+
+# Walking time = straight-line distance × detour factor ÷ walking speed. 4 km/h and 1.3 make
+# 15 minutes about 1,000 m of walking (GB 50180-2018 puts the 15-minute circle at 800–1,000 m).
+SIHAI_WALK_SPEED_KMH = env.float("SIHAI_WALK_SPEED_KMH", default=4.0)
+SIHAI_WALK_DETOUR = env.float("SIHAI_WALK_DETOUR", default=1.3)
+# The service circle the city promises, in minutes of walking.
+SIHAI_SERVICE_CIRCLE_MINUTES = env.float("SIHAI_SERVICE_CIRCLE_MINUTES", default=15.0)
+# Map tiles for Leaflet ("https://.../{z}/{x}/{y}.png"); empty = no tiles, markers on a blank map.
+SIHAI_MAP_TILE_URL = env.str("SIHAI_MAP_TILE_URL", default="")
+SIHAI_MAP_TILE_ATTRIBUTION = env.str("SIHAI_MAP_TILE_ATTRIBUTION", default="")
+# True when the tiles are drawn in GCJ-02 (AMap/Gaode, Tencent): markers are converted to match.
+SIHAI_MAP_TILES_GCJ02 = env.bool("SIHAI_MAP_TILES_GCJ02", default=False)
+# Upper bound on the exact (MILP) placement solve, in seconds; greedy needs no bound.
+SIHAI_PLACEMENT_TIME_LIMIT_S = env.float("SIHAI_PLACEMENT_TIME_LIMIT_S", default=10.0)
 
 # --- Logging ----------------------------------------------------------------
 

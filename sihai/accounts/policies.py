@@ -35,13 +35,19 @@ _OFFICER = _STAFF | {"resident.view"}
 # A deletion request is decided above the community that holds the record (a second pair of
 # eyes): by the subdistrict, the district or the city.
 _DECIDES_DELETION = frozenset({"resident.erase"})
+# Service points (sihai/directory/policies.py): every level manages the points in its area,
+# department officers those of their department's organizations; planners see coverage.
+# The directory is public information, so no administrator needs it (the audit administrator
+# reads its changes in the audit log).
+_POINTS = frozenset({"directory.manage"})
+_PLANNING = frozenset({"directory.manage", "coverage.view"})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER,
-    Role.SUBDISTRICT_OFFICER: _COUNTER | _DECIDES_DELETION,
-    Role.DISTRICT_OFFICER: _OFFICER | _DECIDES_DELETION,
-    Role.CITY_OFFICER: _OFFICER | _DECIDES_DELETION,
-    Role.DEPARTMENT_OFFICER: _STAFF,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS,
+    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION,
+    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
+    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
     Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage"}),
