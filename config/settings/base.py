@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sihai.audit",
     "sihai.notifications",
     "sihai.residents",
+    "sihai.spreadsheets",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -223,6 +224,23 @@ SIHAI_SMS_ALIYUN_ENDPOINT = env.str(
 SIHAI_CITY_CODE = env.str("SIHAI_CITY_CODE", default="5301")
 # Cookie that remembers care mode (适老化: large text and targets) per browser.
 SIHAI_CARE_MODE_COOKIE = "sihai_care"
+
+# --- Spreadsheet import (sihai/spreadsheets, docs/subsystems/spreadsheets.md) ---
+
+# Largest upload accepted (bytes); larger files are refused before they are parsed.
+SIHAI_IMPORT_MAX_BYTES = env.int("SIHAI_IMPORT_MAX_BYTES", default=20_000_000)
+# Zip-bomb guard for .xlsx: the archive's declared uncompressed total, and the largest
+# compression ratio of an entry over 1 MB (real workbooks stay far below both).
+SIHAI_IMPORT_MAX_UNCOMPRESSED = env.int("SIHAI_IMPORT_MAX_UNCOMPRESSED", default=400_000_000)
+SIHAI_IMPORT_MAX_RATIO = env.int("SIHAI_IMPORT_MAX_RATIO", default=200)
+# Data rows one file may hold.
+SIHAI_IMPORT_MAX_ROWS = env.int("SIHAI_IMPORT_MAX_ROWS", default=200_000)
+# Rows per batch: one transaction, one audit entry, one resume point each.
+SIHAI_IMPORT_BATCH_ROWS = env.int("SIHAI_IMPORT_BATCH_ROWS", default=500)
+# Uploads of abandoned jobs and error workbooks are deleted after this (`sihai imports purge`).
+SIHAI_IMPORT_RETENTION_HOURS = env.int("SIHAI_IMPORT_RETENTION_HOURS", default=72)
+# A running pass with no committed batch for this long has lost its worker: it may be resumed.
+SIHAI_IMPORT_STALE_SECONDS = env.int("SIHAI_IMPORT_STALE_SECONDS", default=300)
 
 # --- Logging ----------------------------------------------------------------
 
