@@ -24,6 +24,7 @@ from sihai.core.policy import roots_for
 from sihai.spreadsheets import readers
 from sihai.spreadsheets.models import FileRole, ImportFile, ImportIssue, ImportJob, Phase
 from sihai.spreadsheets.policies import can_import, visible_jobs
+from sihai.spreadsheets.selectors import job_get_for_actor
 from sihai.spreadsheets.registry import Importer, importers, suggest
 from sihai.spreadsheets.states import FINISHED, RUNNING, JobState, check_transition
 
@@ -59,17 +60,6 @@ def importer_of(job: ImportJob) -> Importer:
     if importer is None:
         raise NotFound(NotFound.default_message())
     return importer
-
-
-def job_get_for_actor(*, actor: Any, job_id: int, owner_only: bool = False) -> ImportJob:
-    """A job the actor may see (``owner_only``: one they uploaded); else NotFound."""
-    queryset = visible_jobs(actor, ImportJob.objects.select_related("area"))
-    if owner_only:
-        queryset = queryset.filter(owner_id=actor.pk)
-    job = queryset.filter(pk=job_id).first()
-    if job is None:
-        raise NotFound(NotFound.default_message())
-    return job
 
 
 def _locked(job_id: int, actor: Any, *, owner_only: bool = True) -> ImportJob:

@@ -14,7 +14,7 @@ from sihai.audit.models import AccessLogEntry, AuditEntry
 from sihai.core.errors import InvalidInput, NotFound
 from sihai.core.synth import id_number
 from sihai.residents.models import Consent, Resident
-from sihai.spreadsheets import services
+from sihai.spreadsheets import selectors, services
 from sihai.spreadsheets.models import FileRole, ImportBatch, ImportFile, ImportIssue, ImportJob
 from sihai.spreadsheets.tests.factories import csv_bytes, xlsx
 
@@ -221,11 +221,11 @@ def test_other_areas_and_other_roles_cannot_see_or_use_a_job(
     job = upload_and_check(worker, xlsx(register(2)))
     for name in ("xiaoba_worker", "wuhua_officer", "auditadmin", "lianmeng_officer"):
         with pytest.raises(NotFound):
-            services.job_get_for_actor(actor=persona(name), job_id=job.pk)
+            selectors.job_get_for_actor(actor=persona(name), job_id=job.pk)
         with pytest.raises(NotFound):
             services.job_start(actor=persona(name), job_id=job.pk, evidence="x")
     # The subdistrict officer over the community sees it but cannot start another's job.
-    assert services.job_get_for_actor(actor=persona("huashan_officer"), job_id=job.pk) == job
+    assert selectors.job_get_for_actor(actor=persona("huashan_officer"), job_id=job.pk) == job
     with pytest.raises(NotFound):
         services.job_start(actor=persona("huashan_officer"), job_id=job.pk, evidence="x")
     assert Resident.objects.count() == 0
