@@ -402,3 +402,115 @@ class ResidentImporter(Importer):
 
 
 importers.register(ResidentImporter())
+
+
+SAMPLE_HEADER = ["序号", "姓名", "性别", "身份证号", "出生日期", "手机号", "民族", "现居社区", "现住址", "职业"]
+
+
+@dataclass(frozen=True)
+class SampleRegister:
+    data: bytes
+    rows: int  # data rows
+    valid: int  # rows that import
+
+
+def sample_register(
+    count: int, *, seed: int = 1, community: str = "翠湖西路社区", bad: bool = True
+) -> SampleRegister:
+    """A synthetic register as a community keeps one (never real people), as .xlsx bytes.
+
+    A merged title row and an empty row above the header; an ethnicity column (never
+    imported); dates as Excel dates, serial numbers and text in three formats; ID numbers
+    with a lowercase x or in full-width digits; and, with ``bad``, ten rows that must be
+    refused (check digit, duplicate ID, phone, date, another area, a formula, …).
+    Over 10,000 rows the workbook is streamed (and the title is not merged).
+    """
+    import io  # noqa: PLC0415
+    import random  # noqa: PLC0415
+
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    from sihai.core.identity import id_check_digit  # noqa: PLC0415
+    from sihai.core.synth import id_number, person_name, phone_number  # noqa: PLC0415
+
+    rng = random.Random(seed)
+    streaming = count > 10_000
+    workbook = Workbook(write_only=streaming)
+    sheet = workbook.create_sheet("台账") if streaming else workbook.active
+    assert sheet is not None  # noqa: S101  (a new workbook has a sheet)
+    if not streaming:
+        sheet.title = "台账"
+    sheet.append([f"{community}流动人口登记台账（示例数据，非真实人员）"])
+    sheet.append([])
+    sheet.append(SAMPLE_HEADER)
+    full_width = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    occupations = ["外卖骑手", "快递员", "网约车司机", "建筑工人", "服务业", "个体户", "厨师", "学生"]
+    seen: set[str] = set()
+    first_id, first_born = "", datetime.date(1960, 1, 1)
+    for n in range(count):
+        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 45))
+        female = rng.random() < 0.5
+        number = id_number(rng, born, female=female)
+        while number in seen:
+            number = id_number(rng, born, female=female)
+        seen.add(number)
+        if not first_id:
+            first_id, first_born = number, born
+        shown: Any = number
+        if n % 7 == 3:
+            shown = number.lower()
+        elif n % 11 == 5:
+            shown = number.translate(full_width)
+        written: Any = (
+            born,
+            (born - datetime.date(1899, 12, 30)).days,
+            born.isoformat(),
+            f"{born.year}/{born.month}/{born.day}",
+            f"{born.year}年{born.month}月{born.day}日",
+        )[n % 5]
+        phone = phone_number(rng).removeprefix("+86")
+        if n % 4 == 1:
+            phone = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+        sheet.append(
+            [
+                n + 1,
+                person_name(rng),
+                "女" if female else "男",
+                shown,
+                written,
+                phone,
+                rng.choice(["汉族", "彝族", "白族", "回族", "傣族"]),
+                community,
+                f"示例路 {rng.randrange(1, 300)} 号",
+                rng.choice(occupations),
+            ]
+        )
+    refused = 0
+    if bad:
+        wrong = first_id[:17] + ("0" if first_id[17] != "0" else "1")
+        other = "53010219900101001"
+        other += "1" if id_check_digit(other) != "1" else "2"
+        broken = [
+            ["", "王错号", "男", other, "1990-01-01", "13900000001"],
+            ["", "李重复", "女", first_id, first_born.isoformat(), "13900000002"],
+            ["", "张电话", "男", "", "1991-03-03", "123"],
+            ["", "赵日期", "女", "", "1992-02-30", "13900000004"],
+            ["", "钱外区", "男", "", "1993-04-04", "13900000005", "汉族", "小坝社区"],
+            ["", '=HYPERLINK("http://example.invalid","点我")', "男", wrong, "1994-05-05", ""],
+            ["", "", "女", "", "1995-06-06", "13900000007"],
+            ["", "孙无生日", "男", "", "", "13900000008"],
+            ["", "周数字号", "男", 1.10105194912310e17, "1949-12-31", "13900000009"],
+            ["", "吴未来", "女", "", "2090-01-01", "13900000010"],
+        ]
+        for row in broken:
+            padded = row + [None] * (len(SAMPLE_HEADER) - len(row))
+            if padded[7] is None:
+                padded[7] = community
+            sheet.append(padded)
+            refused += 1
+        sheet.append([])
+    if not streaming:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SAMPLE_HEADER))
+    out = io.BytesIO()
+    workbook.save(out)
+    return SampleRegister(out.getvalue(), count + refused, count)
