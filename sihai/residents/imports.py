@@ -16,6 +16,7 @@ are never read into a job, and the error workbook blanks them.
 from __future__ import annotations
 
 import datetime
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,8 +165,9 @@ class ResidentImporter(Importer):
             "date",
             ("出生日期", "出生年月日", "生日", "出生", "birth date", "date of birth", "born"),
         ),
-        Column("gender", gettext_lazy("gender"), "choice", ("性别", "gender", "sex"),
-               choices=GENDERS),  # fmt: skip
+        Column(
+            "gender", gettext_lazy("gender"), "choice", ("性别", "gender", "sex"), choices=GENDERS
+        ),
         Column(
             "community",
             gettext_lazy("community"),
@@ -254,8 +256,7 @@ class ResidentImporter(Importer):
                 return Problem(
                     "community",
                     "resident.community",
-                    _("There is no community or village with the code %(code)s.")
-                    % {"code": code},
+                    _("There is no community or village with the code %(code)s.") % {"code": code},
                 )
         else:
             everywhere = context.by_name.get(normalise_name(raw), [])
@@ -301,7 +302,9 @@ class ResidentImporter(Importer):
                         _("Give the date of birth (or the ID number it can be read from)."),
                     )
                 ]
-            birth = datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+            birth = datetime.date(
+                int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14])
+            )
         data = ResidentInput(
             name=values["name"],
             birth_date=birth,
@@ -318,30 +321,40 @@ class ResidentImporter(Importer):
         try:
             cleaned = resident_input_clean(data)
         except InvalidInput as exc:
-            column = CODE_COLUMNS.get(exc.code) or (exc.code.split(".")[0] if "." in exc.code else None)
+            column = CODE_COLUMNS.get(exc.code) or (
+                exc.code.split(".")[0] if "." in exc.code else None
+            )
             if column == "id":
                 column = "id_number"
-            return [Problem(column if column in {c.key for c in self.columns} else None, exc.code, str(exc.message))]
+            return [
+                Problem(
+                    column if column in {c.key for c in self.columns} else None,
+                    exc.code,
+                    str(exc.message),
+                )
+            ]
         if cleaned["id_number"]:
             keys = [(f"id:{cleaned['id_number']}", "id_number")]
         else:
             person = "|".join(
-                (normalise_name(cleaned["name"]), cleaned["birth_date"].isoformat(), cleaned["phone"] or "")
+                (
+                    normalise_name(cleaned["name"]),
+                    cleaned["birth_date"].isoformat(),
+                    cleaned["phone"] or "",
+                )
             )
             keys = [(f"person:{person}", "name")]
         return Cleaned(values=cleaned, keys=keys)
 
     def existing(self, context: Context, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        by_index = {
-            blind_index("id_number", key[3:]): key for key in keys if key.startswith("id:")
-        }
+        by_index = {blind_index("id_number", key[3:]): key for key in keys if key.startswith("id:")}
         if by_index:
             found.update(
                 by_index[index]
-                for index in Resident.objects.filter(id_number_index__in=list(by_index)).values_list(
-                    "id_number_index", flat=True
-                )
+                for index in Resident.objects.filter(
+                    id_number_index__in=list(by_index)
+                ).values_list("id_number_index", flat=True)
             )
         people = [key[7:].split("|") for key in keys if key.startswith("person:")]
         if people:
@@ -404,7 +417,88 @@ class ResidentImporter(Importer):
 importers.register(ResidentImporter())
 
 
-SAMPLE_HEADER = ["序号", "姓名", "性别", "身份证号", "出生日期", "手机号", "民族", "现居社区", "现住址", "职业"]
+SAMPLE_HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "身份证号",
+    "出生日期",
+    "手机号",
+    "民族",
+    "现居社区",
+    "现住址",
+    "职业",
+]
+
+
+_FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+_OCCUPATIONS = ["外卖骑手", "快递员", "网约车司机", "建筑工人", "服务业", "个体户", "厨师", "学生"]
+
+
+def _sample_row(rng: random.Random, n: int, community: str, seen: set[str]) -> list[Any]:
+    """One synthetic person, written the way registers write them (the format varies by row)."""
+    from sihai.core.synth import id_number, person_name, phone_number  # noqa: PLC0415
+
+    born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 45))
+    female = rng.random() < 0.5
+    number = id_number(rng, born, female=female)
+    while number in seen:
+        number = id_number(rng, born, female=female)
+    seen.add(number)
+    shown: Any = number
+    if n % 7 == 3:
+        shown = number.lower()
+    elif n % 11 == 5:
+        shown = number.translate(_FULL_WIDTH)
+    written: Any = (
+        born,
+        (born - datetime.date(1899, 12, 30)).days,  # an Excel serial number
+        born.isoformat(),
+        f"{born.year}/{born.month}/{born.day}",
+        f"{born.year}年{born.month}月{born.day}日",
+    )[n % 5]
+    phone = phone_number(rng).removeprefix("+86")
+    if n % 4 == 1:
+        phone = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    return [
+        n + 1,
+        person_name(rng),
+        "女" if female else "男",
+        shown,
+        written,
+        phone,
+        rng.choice(["汉族", "彝族", "白族", "回族", "傣族"]),
+        community,
+        f"示例路 {rng.randrange(1, 300)} 号",
+        rng.choice(_OCCUPATIONS),
+    ]
+
+
+def _broken_rows(first: list[Any], community: str) -> list[list[Any]]:
+    """Ten rows a check must refuse, each for its own reason."""
+    from sihai.core.identity import id_check_digit  # noqa: PLC0415
+
+    first_id = str(first[3])  # the first row's ID number is written plainly
+    wrong = first_id[:17] + ("0" if first_id[17] != "0" else "1")
+    other = "53010219900101001"
+    other += "1" if id_check_digit(other) != "1" else "2"
+    first_born = datetime.date(int(first_id[6:10]), int(first_id[10:12]), int(first_id[12:14]))
+    rows: list[list[Any]] = [
+        ["", "王错号", "男", other, "1990-01-01", "13900000001"],
+        ["", "李重复", "女", first_id, first_born.isoformat(), "13900000002"],
+        ["", "张电话", "男", "", "1991-03-03", "123"],
+        ["", "赵日期", "女", "", "1992-02-30", "13900000004"],
+        ["", "钱外区", "男", "", "1993-04-04", "13900000005", "汉族", "小坝社区"],
+        ["", '=HYPERLINK("http://example.invalid","点我")', "男", wrong, "1994-05-05", ""],
+        ["", "", "女", "", "1995-06-06", "13900000007"],
+        ["", "孙无生日", "男", "", "", "13900000008"],
+        ["", "周数字号", "男", 1.10105194912310e17, "1949-12-31", "13900000009"],
+        ["", "吴未来", "女", "", "2090-01-01", "13900000010"],
+    ]
+    padded = [row + [None] * (len(SAMPLE_HEADER) - len(row)) for row in rows]
+    for row in padded:
+        row[7] = row[7] or community
+    return padded
 
 
 @dataclass(frozen=True)
@@ -426,14 +520,10 @@ def sample_register(
     Over 10,000 rows the workbook is streamed (and the title is not merged).
     """
     import io  # noqa: PLC0415
-    import random  # noqa: PLC0415
 
     from openpyxl import Workbook  # noqa: PLC0415
 
-    from sihai.core.identity import id_check_digit  # noqa: PLC0415
-    from sihai.core.synth import id_number, person_name, phone_number  # noqa: PLC0415
-
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (synthetic people, reproducible)
     streaming = count > 10_000
     workbook = Workbook(write_only=streaming)
     sheet = workbook.create_sheet("台账") if streaming else workbook.active
@@ -443,70 +533,16 @@ def sample_register(
     sheet.append([f"{community}流动人口登记台账（示例数据，非真实人员）"])
     sheet.append([])
     sheet.append(SAMPLE_HEADER)
-    full_width = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
-    occupations = ["外卖骑手", "快递员", "网约车司机", "建筑工人", "服务业", "个体户", "厨师", "学生"]
     seen: set[str] = set()
-    first_id, first_born = "", datetime.date(1960, 1, 1)
+    first: list[Any] = []
     for n in range(count):
-        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 45))
-        female = rng.random() < 0.5
-        number = id_number(rng, born, female=female)
-        while number in seen:
-            number = id_number(rng, born, female=female)
-        seen.add(number)
-        if not first_id:
-            first_id, first_born = number, born
-        shown: Any = number
-        if n % 7 == 3:
-            shown = number.lower()
-        elif n % 11 == 5:
-            shown = number.translate(full_width)
-        written: Any = (
-            born,
-            (born - datetime.date(1899, 12, 30)).days,
-            born.isoformat(),
-            f"{born.year}/{born.month}/{born.day}",
-            f"{born.year}年{born.month}月{born.day}日",
-        )[n % 5]
-        phone = phone_number(rng).removeprefix("+86")
-        if n % 4 == 1:
-            phone = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
-        sheet.append(
-            [
-                n + 1,
-                person_name(rng),
-                "女" if female else "男",
-                shown,
-                written,
-                phone,
-                rng.choice(["汉族", "彝族", "白族", "回族", "傣族"]),
-                community,
-                f"示例路 {rng.randrange(1, 300)} 号",
-                rng.choice(occupations),
-            ]
-        )
+        row = _sample_row(rng, n, community, seen)
+        first = first or row
+        sheet.append(row)
     refused = 0
-    if bad:
-        wrong = first_id[:17] + ("0" if first_id[17] != "0" else "1")
-        other = "53010219900101001"
-        other += "1" if id_check_digit(other) != "1" else "2"
-        broken = [
-            ["", "王错号", "男", other, "1990-01-01", "13900000001"],
-            ["", "李重复", "女", first_id, first_born.isoformat(), "13900000002"],
-            ["", "张电话", "男", "", "1991-03-03", "123"],
-            ["", "赵日期", "女", "", "1992-02-30", "13900000004"],
-            ["", "钱外区", "男", "", "1993-04-04", "13900000005", "汉族", "小坝社区"],
-            ["", '=HYPERLINK("http://example.invalid","点我")', "男", wrong, "1994-05-05", ""],
-            ["", "", "女", "", "1995-06-06", "13900000007"],
-            ["", "孙无生日", "男", "", "", "13900000008"],
-            ["", "周数字号", "男", 1.10105194912310e17, "1949-12-31", "13900000009"],
-            ["", "吴未来", "女", "", "2090-01-01", "13900000010"],
-        ]
-        for row in broken:
-            padded = row + [None] * (len(SAMPLE_HEADER) - len(row))
-            if padded[7] is None:
-                padded[7] = community
-            sheet.append(padded)
+    if bad and first:
+        for row in _broken_rows(first, community):
+            sheet.append(row)
             refused += 1
         sheet.append([])
     if not streaming:

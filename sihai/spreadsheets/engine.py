@@ -16,6 +16,7 @@ resumed job and a worker that was only slow never both write.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,26 +58,29 @@ class RowResult:
     cleaned: Cleaned | None = None
 
 
-def parse_cell(column: Column, raw: Value, table: Table) -> Any:
-    """One cell as its column's kind; InvalidInput with the cell's message."""
-    if column.kind == "date":
-        return cells.parse_date(raw, epoch=table.epoch)
-    if column.kind == "id_number":
-        return cells.parse_id_number(raw)
-    if column.kind == "phone":
-        return cells.parse_phone(raw)
-    if column.kind == "area":
-        return cells.parse_area_code(raw)
-    if column.kind == "choice":
-        return cells.parse_choice(raw, column.choices, column.fallback)
-    if column.kind == "list":
-        return cells.parse_list(raw)
+def _text(column: Column, raw: Value, table: Table) -> str:
     value = cells.text(raw)
     if len(value) > column.max_length:
         raise InvalidInput(
             _("At most %(n)d characters.") % {"n": column.max_length}, code="cell.too_long"
         )
     return value
+
+
+PARSERS: dict[str, Callable[[Column, Value, Table], Any]] = {
+    "text": _text,
+    "date": lambda column, raw, table: cells.parse_date(raw, epoch=table.epoch),
+    "id_number": lambda column, raw, table: cells.parse_id_number(raw),
+    "phone": lambda column, raw, table: cells.parse_phone(raw),
+    "area": lambda column, raw, table: cells.parse_area_code(raw),
+    "choice": lambda column, raw, table: cells.parse_choice(raw, column.choices, column.fallback),
+    "list": lambda column, raw, table: cells.parse_list(raw),
+}
+
+
+def parse_cell(column: Column, raw: Value, table: Table) -> Any:
+    """One cell as its column's kind; InvalidInput with the cell's message."""
+    return PARSERS[column.kind](column, raw, table)
 
 
 def run(job_id: int, lease: str) -> str:
@@ -236,7 +240,8 @@ class Pass:
             raise Superseded  # another pass committed these rows
         valid = [r for r in pending if r.cleaned is not None]
         existing = self.importer.existing(
-            context, [key for r in valid for key, _column in r.cleaned.keys]  # type: ignore[union-attr]
+            context,
+            [key for r in valid for key, _column in r.cleaned.keys],  # type: ignore[union-attr]
         )
         fresh: list[ValidRow] = []
         issues: list[ImportIssue] = []
@@ -326,7 +331,7 @@ class Pass:
                 break
         _mapping, refused = suggest(self.importer, header)
         reason = _("Removed from this workbook: this column is never imported or kept.")
-        blanked = {index: reason for index in refused}
+        blanked = dict.fromkeys(refused, reason)
         return error_workbook(header=header, rows=rows, problems=problems, blanked=blanked)
 
     def _finish(self) -> None:

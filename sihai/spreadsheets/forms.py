@@ -30,7 +30,10 @@ class MappingForm(forms.Form):
 
     sheet = forms.CharField(widget=forms.HiddenInput)
     header_row = forms.IntegerField(
-        label=_("Header row"), min_value=1, max_value=1000, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Header row"),
+        min_value=1,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
     def __init__(
@@ -74,8 +77,8 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         if importer.evidence_label:
             field = self.fields["evidence"]
-            field.label = importer.evidence_label
-            field.help_text = importer.evidence_help
+            field.label = str(importer.evidence_label)
+            field.help_text = str(importer.evidence_help)
             field.required = True
         else:
             del self.fields["evidence"]

@@ -27,7 +27,10 @@ class ImportJob(TimeStampedModel):
     )
     # The jurisdiction the worker imports into: rows must lie under it.
     area = models.ForeignKey(
-        "areas.AdministrativeArea", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+        "areas.AdministrativeArea",
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     file_name = models.CharField(_("file"), max_length=120)
     file_kind = models.CharField(max_length=10)

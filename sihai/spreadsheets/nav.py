@@ -19,7 +19,9 @@ workbench_nav.register(
         label=_("Register import"),
         url_name="imports:index",
         order=25,
-        description=_("Import an existing register (台账) from Excel: check every row, then import"),
+        description=_(
+            "Import an existing register (台账) from Excel: check every row, then import"
+        ),
         visible=_may_import,
     )
 )

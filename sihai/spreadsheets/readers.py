@@ -190,7 +190,9 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[Merge]:
         while chunk := stream.read(1 << 20):
             text = tail + chunk
             merges.extend(
-                Merge(int(m[2]), column_index(m[1].decode()), int(m[4]), column_index(m[3].decode()))
+                Merge(
+                    int(m[2]), column_index(m[1].decode()), int(m[4]), column_index(m[3].decode())
+                )
                 for m in _MERGE_RE.finditer(text)
             )
             # Keep an incomplete tag at the chunk's end for the next round.
@@ -273,7 +275,7 @@ def _cell(value: Any) -> Value:
     if value is None or isinstance(
         value, str | int | float | bool | datetime.datetime | datetime.date | datetime.time
     ):
-        return value  # type: ignore[no-any-return]
+        return value
     text = getattr(value, "text", None)  # array formulas and other formula objects
     return str(text if text is not None else value)
 
@@ -289,17 +291,19 @@ def _fill_merges(
         for merge in starting.get(number, []):
             top_left = values[merge.first_col] if merge.first_col < len(values) else None
             active.append((merge, top_left))
-        if active:
-            values = list(values)
-            for merge, value in active:
-                if merge.last_col >= MAX_COLUMNS:
-                    continue
-                if len(values) <= merge.last_col:
-                    values.extend([None] * (merge.last_col + 1 - len(values)))
-                for col in range(merge.first_col, merge.last_col + 1):
-                    values[col] = value
-            active = [(m, v) for m, v in active if m.last_row > number]
-        yield number, values
+        if not active:
+            yield number, values
+            continue
+        filled = list(values)
+        for merge, value in active:
+            if merge.last_col >= MAX_COLUMNS:
+                continue
+            if len(filled) <= merge.last_col:
+                filled.extend([None] * (merge.last_col + 1 - len(filled)))
+            for col in range(merge.first_col, merge.last_col + 1):
+                filled[col] = value
+        active = [(m, v) for m, v in active if m.last_row > number]
+        yield number, filled
 
 
 def _csv_encoding(data: bytes) -> str:

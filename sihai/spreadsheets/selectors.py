@@ -36,7 +36,9 @@ def job_get_for_actor(*, actor: Any, job_id: int, owner_only: bool = False) -> I
 def first_issues(*, job: ImportJob, limit: int = 20) -> list[ImportIssue]:
     """The first problems of the job's latest pass (for the preview; no cell values)."""
     phase = Phase.IMPORT if job.phase == Phase.IMPORT else Phase.CHECK
-    return list(ImportIssue.objects.filter(job=job, phase=phase).order_by("row", "column", "pk")[:limit])
+    return list(
+        ImportIssue.objects.filter(job=job, phase=phase).order_by("row", "column", "pk")[:limit]
+    )
 
 
 def has_error_workbook(*, job: ImportJob) -> bool:

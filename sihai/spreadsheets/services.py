@@ -24,8 +24,8 @@ from sihai.core.policy import roots_for
 from sihai.spreadsheets import readers
 from sihai.spreadsheets.models import FileRole, ImportFile, ImportIssue, ImportJob, Phase
 from sihai.spreadsheets.policies import can_import, visible_jobs
-from sihai.spreadsheets.selectors import job_get_for_actor
 from sihai.spreadsheets.registry import Importer, importers, suggest
+from sihai.spreadsheets.selectors import job_get_for_actor
 from sihai.spreadsheets.states import FINISHED, RUNNING, JobState, check_transition
 
 HEADER_SCAN_ROWS = 30
@@ -162,9 +162,7 @@ def header_preview(
         "sheet": table.sheet,
         "sheet_names": table.sheet_names,
         "header_row": found or 1,
-        "header": [
-            ("" if v is None else str(v))[:60] for v in header
-        ],
+        "header": [("" if v is None else str(v))[:60] for v in header],
         "mapping": mapping,
         "refused": refused,
         "recognised": bool(mapping),
@@ -259,7 +257,7 @@ def job_start(*, actor: User, job_id: int, evidence: str = "") -> ImportJob:
     evidence = evidence.strip()[:200] or job.evidence
     if importer.evidence_label and not evidence:
         raise InvalidInput(
-            _("Give the reference of the consent basis for this register; nothing is imported without it."),
+            _("Give the reference of the consent basis; nothing is imported without it."),
             code="import.evidence",
         )
     if not can_import(actor, importer.key, job.area_id):
@@ -375,7 +373,7 @@ def files_purge(*, now: datetime.datetime | None = None) -> int:
             actor=None,
             action="spreadsheets.file_purged",
             target_type="spreadsheets.importjob",
-            target_id=job_id,
+            target_id=str(job_id),
             changes={"file": role},
         )
     return deleted

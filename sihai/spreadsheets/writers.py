@@ -18,10 +18,12 @@ import datetime
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -49,9 +51,9 @@ def csv_safe(value: Value) -> str:
     return f"'{text}" if dangerous(text) else text
 
 
-def xlsx_cell(sheet: WriteOnlyWorksheet, value: Value) -> WriteOnlyCell:
+def xlsx_cell(sheet: WriteOnlyWorksheet, value: Value) -> Cell:
     """A write-only cell; formula-looking text stays text (string type, quote prefix)."""
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=cast(Any, value))
     if dangerous(value):
         cell.data_type = "s"
         cell.quotePrefix = True
@@ -82,7 +84,7 @@ def export_xlsx(
     return out.getvalue()
 
 
-def _bold(sheet: WriteOnlyWorksheet, value: Value) -> WriteOnlyCell:
+def _bold(sheet: WriteOnlyWorksheet, value: Value) -> Cell:
     cell = xlsx_cell(sheet, value)
     cell.font = _BOLD
     return cell
@@ -111,7 +113,13 @@ def error_workbook(
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Rows not imported")[:31])
-    width = max(len(header), max((p.column + 1 for ps in problems.values() for p in ps if p.column is not None), default=0))
+    width = max(
+        len(header),
+        max(
+            (p.column + 1 for ps in problems.values() for p in ps if p.column is not None),
+            default=0,
+        ),
+    )
     head = [_bold(sheet, _("Row in your file"))]
     for index in range(width):
         value = header[index] if index < len(header) else None
@@ -160,7 +168,12 @@ def error_workbook(
     )
     for number, where, header_text, message in listing:
         messages.append(
-            [number, xlsx_cell(messages, where), xlsx_cell(messages, header_text), xlsx_cell(messages, message)]
+            [
+                number,
+                xlsx_cell(messages, where),
+                xlsx_cell(messages, header_text),
+                xlsx_cell(messages, message),
+            ]
         )
     if blanked:
         messages.append([])

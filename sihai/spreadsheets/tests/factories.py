@@ -36,6 +36,8 @@ def xlsx(
     return out.getvalue()
 
 
-def csv_bytes(rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8", delimiter: str = ",") -> bytes:
+def csv_bytes(
+    rows: Iterable[Sequence[Any]], *, encoding: str = "utf-8", delimiter: str = ","
+) -> bytes:
     lines = [delimiter.join("" if v is None else str(v) for v in row) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)

@@ -39,7 +39,9 @@ def report(job_id: int) -> None:
     """What is in the database now, for the test to compare."""
     job = ImportJob.objects.get(pk=job_id)
     batches = list(ImportBatch.objects.filter(job=job).order_by("first_row").values())
-    imported = Resident.objects.filter(registered_via="import", registered_by__username="cuihu_worker")
+    imported = Resident.objects.filter(
+        registered_via="import", registered_by__username="cuihu_worker"
+    )
     print(  # noqa: T201
         json.dumps(
             {

@@ -10,6 +10,7 @@ finish the job with every valid row imported once.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -101,7 +102,7 @@ def _scenario(env: dict[str, str], count_batches: Callable[[], int]) -> None:
     assert killed["consents"] == created
     assert killed["audited"] == sum(1 for b in batches if b[2])
     assert killed["next_row"] == batches[-1][1] + 1
-    assert all(b[0] == a[1] + 1 for a, b in zip(batches, batches[1:], strict=False))
+    assert all(b[0] == a[1] + 1 for a, b in itertools.pairwise(batches))
 
     resumed = _sihai({**env, "SIHAI_IMPORT_STALE_SECONDS": "0"}, "imports", "resume")
     assert f"resumed import {job} from row {killed['next_row']}" in resumed
@@ -121,7 +122,11 @@ def test_a_killed_worker_on_sqlite_leaves_whole_batches_and_resumes(tmp_path: Pa
             return 0
         with sqlite3.connect(database, timeout=5) as connection:
             try:
-                return int(connection.execute("SELECT count(*) FROM spreadsheets_importbatch").fetchone()[0])
+                return int(
+                    connection.execute("SELECT count(*) FROM spreadsheets_importbatch").fetchone()[
+                        0
+                    ]
+                )
             except sqlite3.OperationalError:
                 return 0
 

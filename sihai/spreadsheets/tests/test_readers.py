@@ -115,7 +115,8 @@ def test_a_word_document_is_not_a_spreadsheet() -> None:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("utf-16", b"")]
+    ("encoding", "bom"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("gb18030", b""), ("utf-16", b"")],
 )
 def test_csv_encodings_chinese_excel_writes(encoding: str, bom: bytes) -> None:
     data = bom + csv_bytes([["姓名", "社区"], ["阿依·木合塔尔", "翠湖西路社区"]], encoding=encoding)
@@ -129,7 +130,10 @@ def test_csv_encodings_chinese_excel_writes(encoding: str, bom: bytes) -> None:
 
 def test_a_tab_separated_file_is_sniffed() -> None:
     data = csv_bytes([["姓名", "手机号"], ["甲", "13912345678"]], delimiter="\t")
-    assert [v for _n, v in readers.open_table(data, limits=LIMITS).rows()][1] == ["甲", "13912345678"]
+    assert [v for _n, v in readers.open_table(data, limits=LIMITS).rows()][1] == [
+        "甲",
+        "13912345678",
+    ]
 
 
 def test_an_xlsx_named_file_that_is_csv_is_read_as_csv() -> None:
@@ -163,7 +167,10 @@ def test_dates_as_registers_write_them(raw: readers.Value) -> None:
     assert cells.parse_date(raw) == datetime.date(2024, 3, 5)
 
 
-@pytest.mark.parametrize(("raw", "code"), [("2024-02-30", "cell.date"), ("三月五日", "cell.date_format"), (3.5, "cell.date_format")])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("2024-02-30", "cell.date"), ("三月五日", "cell.date_format"), (3.5, "cell.date_format")],
+)
 def test_impossible_dates_are_refused(raw: readers.Value, code: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         cells.parse_date(raw)
@@ -179,7 +186,9 @@ def test_an_id_number_excel_turned_into_a_number_is_explained() -> None:
 
 
 def test_exports_escape_formula_starts() -> None:
-    assert [writers.csv_safe(v) for v in ("=1+1", "+86139", "-2", "@SUM(A1)", "\tx", "\rx", "ok", 5)] == [
+    assert [
+        writers.csv_safe(v) for v in ("=1+1", "+86139", "-2", "@SUM(A1)", "\tx", "\rx", "ok", 5)
+    ] == [
         "'=1+1",
         "'+86139",
         "'-2",
@@ -201,4 +210,8 @@ def test_xlsx_exports_keep_formula_text_as_text() -> None:
     assert "<f>" not in sheet  # no formula cell at all
     assert "=1+1" in sheet
     # Read back, the text is unchanged (the quote prefix is a style, not a character).
-    assert [v for _n, v in rows_of(data)] == [["姓名", "电话"], ["=1+1", "+8613912345678"], ["ok", 3]]
+    assert [v for _n, v in rows_of(data)] == [
+        ["姓名", "电话"],
+        ["=1+1", "+8613912345678"],
+        ["ok", 3],
+    ]

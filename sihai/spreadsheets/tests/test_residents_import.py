@@ -1,4 +1,4 @@
-"""Importing a residents' register end to end: upload, map, check, import; personas and bad input."""
+"""Importing a residents' register end to end: upload, map, check, import; bad input."""
 
 from __future__ import annotations
 
@@ -35,9 +35,7 @@ def ids(count: int, seed: int = 7) -> list[tuple[str, datetime.date]]:
 def register(count: int = 5, *, extra: list[list[Any]] | None = None) -> list[list[Any]]:
     rows: list[list[Any]] = [["翠湖西路社区流动人口台账"], [], HEADER]
     for n, (number, born) in enumerate(ids(count)):
-        rows.append(
-            [n + 1, f"居民{n}", number, f"1391234{n:04d}", born, "翠湖西路社区", "汉族"]
-        )
+        rows.append([n + 1, f"居民{n}", number, f"1391234{n:04d}", born, "翠湖西路社区", "汉族"])
     rows.extend(extra or [])
     return rows
 
@@ -151,12 +149,26 @@ def test_every_bad_cell_gets_its_own_message(persona: Callable[[str], User]) -> 
     (good, born), (other, other_born) = ids(2, seed=11)
     extra = [
         # Wrong check digit, bad phone, impossible date: three messages on one row.
-        [10, "甲", good[:17] + ("0" if good[17] != "0" else "1"), "123", "2024-13-01", "翠湖西路社区"],
+        [
+            10,
+            "甲",
+            good[:17] + ("0" if good[17] != "0" else "1"),
+            "123",
+            "2024-13-01",
+            "翠湖西路社区",
+        ],
         # Outside the worker's community.
         [11, "乙", other, "13900001111", other_born, "小坝社区"],
         # The same ID number twice in the file (with a lowercase x or full-width digits).
         [12, "丙", good.lower(), "13900002222", born, "翠湖西路社区"],
-        [13, "丁", good.translate(str.maketrans("0123456789", "０１２３４５６７８９")), "", born, "翠湖西路社区"],
+        [
+            13,
+            "丁",
+            good.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+            "",
+            born,
+            "翠湖西路社区",
+        ],
         # No ID: date of birth is then needed.
         [14, "戊", "", "13900003333", None, "翠湖西路社区"],
     ]
@@ -241,13 +253,17 @@ def test_the_error_workbook_is_logged_and_only_for_owner_and_supervisor(
 ) -> None:
     worker = persona("cuihu_worker")
     job = upload_and_check(
-        worker, xlsx(register(1, extra=[[9, "=HYPERLINK(\"x\")", "123", "", "", "翠湖西路社区", "回族"]]))
+        worker,
+        xlsx(register(1, extra=[[9, '=HYPERLINK("x")', "123", "", "", "翠湖西路社区", "回族"]])),
     )
     _job, data = services.errors_download(actor=worker, job_id=job.pk)
     assert data.startswith(b"PK")
-    assert AccessLogEntry.objects.filter(
-        actor_label="cuihu_worker", purpose="import_errors", subject_id=str(job.pk)
-    ).count() == 1
+    assert (
+        AccessLogEntry.objects.filter(
+            actor_label="cuihu_worker", purpose="import_errors", subject_id=str(job.pk)
+        ).count()
+        == 1
+    )
     services.errors_download(actor=persona("huashan_officer"), job_id=job.pk)
     with pytest.raises(NotFound):
         services.errors_download(actor=persona("xiaoba_worker"), job_id=job.pk)
