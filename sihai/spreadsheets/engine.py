@@ -41,7 +41,7 @@ from sihai.spreadsheets.readers import SpreadsheetError, Table, Value
 from sihai.spreadsheets.registry import Cleaned, Column, Importer, Problem, ValidRow, suggest
 from sihai.spreadsheets.services import file_store, importer_of, job_table
 from sihai.spreadsheets.states import RUNNING, JobState, check_transition
-from sihai.spreadsheets.writers import CellProblem, error_workbook
+from sihai.spreadsheets.writers import CellProblem, ErrorWorkbook
 
 logger = logging.getLogger(__name__)
 WRITE_ATTEMPTS = 3
@@ -151,6 +151,7 @@ class Pass:
         self.defaults = importer.defaults(actor=job.owner)
         self.seen: dict[str, int] = {}
         self.batch_rows = settings.SIHAI_IMPORT_BATCH_ROWS
+        self.book: ErrorWorkbook | None = None
 
     def run(self) -> None:
         table = job_table(self.job)
@@ -158,20 +159,60 @@ class Pass:
         if not self.importing:
             self._reset_check()
         resume_from = self.job.next_row if self.importing else 0
-        pending: list[RowResult] = []
+        # Problems of rows in batches committed before a resume, for the error workbook.
+        earlier = self._problems(below=resume_from) if resume_from else {}
+        try:
+            self._passes(context, table, resume_from, earlier)
+        finally:
+            if self.book is not None:
+                self.book.finish()  # also when the pass stops: no temporary file is left
+
+    def _passes(
+        self,
+        context: Any,
+        table: Table,
+        resume_from: int,
+        earlier: dict[int, list[CellProblem]],
+    ) -> None:
+        pending: list[tuple[RowResult, list[Value]]] = []
         for number, values in table.rows():
+            if number == self.job.header_row:
+                self.book = self._open_book(values)
             if number <= self.job.header_row or all(cells.blank(v) for v in values):
                 continue
             result = self.evaluate(context, number, values, table)
             if number < resume_from:
-                continue  # in a committed batch; evaluated only to know its duplicate keys
-            pending.append(result)
+                # In a committed batch: evaluated only to know its duplicate keys.
+                self._book().add(number, values, earlier.get(number, []))
+                continue
+            pending.append((result, values))
             if len(pending) >= self.batch_rows:
                 self._commit(context, pending)
                 pending = []
         if pending:
             self._commit(context, pending)
         self._finish()
+
+    def _open_book(self, header: list[Value]) -> ErrorWorkbook:
+        _mapping, refused = suggest(self.importer, header)
+        reason = _("Removed from this workbook: this column is never imported or kept.")
+        return ErrorWorkbook(header=header, blanked=dict.fromkeys(refused, reason))
+
+    def _book(self) -> ErrorWorkbook:
+        if self.book is None:
+            self.book = self._open_book([])
+        return self.book
+
+    def _problems(self, *, below: int) -> dict[int, list[CellProblem]]:
+        phase = Phase.IMPORT if self.importing else Phase.CHECK
+        found: dict[int, list[CellProblem]] = {}
+        for row, column, code, message in ImportIssue.objects.filter(
+            job=self.job, phase=phase, row__lt=below
+        ).values_list("row", "column", "code", "message"):
+            found.setdefault(row, []).append(
+                CellProblem(column, message, note=code == "import.exists")
+            )
+        return found
 
     def evaluate(self, context: Any, number: int, values: list[Value], table: Table) -> RowResult:
         result = RowResult(number)
@@ -222,19 +263,28 @@ class Pass:
             job.heartbeat_at = timezone.now()
             job.save()
 
-    def _commit(self, context: Any, pending: list[RowResult]) -> None:
+    def _commit(self, context: Any, pending: list[tuple[RowResult, list[Value]]]) -> None:
+        results = [result for result, _values in pending]
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 with transaction.atomic():
-                    self._commit_once(context, pending)
+                    issues = self._commit_once(context, results)
             except IntegrityError:
                 # A row was registered elsewhere since it was checked: check the batch again.
                 if attempt == WRITE_ATTEMPTS - 1:
                     raise
             else:
-                return
+                break
+        by_row: dict[int, list[CellProblem]] = {}
+        for issue in issues:
+            by_row.setdefault(issue.row, []).append(
+                CellProblem(issue.column, issue.message, note=issue.code == "import.exists")
+            )
+        book = self._book()
+        for result, values in pending:
+            book.add(result.row, values, by_row.get(result.row, []))
 
-    def _commit_once(self, context: Any, pending: list[RowResult]) -> None:
+    def _commit_once(self, context: Any, pending: list[RowResult]) -> list[ImportIssue]:
         job = _lock(self.job.pk, self.lease)
         if self.importing and pending[0].row < job.next_row:
             raise Superseded  # another pass committed these rows
@@ -310,32 +360,11 @@ class Pass:
             job.next_row = pending[-1].row + 1
             fields += ["rows_imported", "next_row"]
         job.save(update_fields=fields)
-
-    def _error_workbook(self) -> bytes | None:
-        phase = Phase.IMPORT if self.importing else Phase.CHECK
-        problems: dict[int, list[CellProblem]] = {}
-        for row, column, code, message in ImportIssue.objects.filter(
-            job=self.job, phase=phase
-        ).values_list("row", "column", "code", "message"):
-            problems.setdefault(row, []).append(
-                CellProblem(column, message, note=code == "import.exists")
-            )
-        if not problems:
-            return None
-        table = job_table(self.job)
-        rows = table.rows()
-        header: list[Value] = []
-        for number, values in rows:
-            if number == self.job.header_row:
-                header = values
-                break
-        _mapping, refused = suggest(self.importer, header)
-        reason = _("Removed from this workbook: this column is never imported or kept.")
-        blanked = dict.fromkeys(refused, reason)
-        return error_workbook(header=header, rows=rows, problems=problems, blanked=blanked)
+        return issues
 
     def _finish(self) -> None:
-        workbook = self._error_workbook()
+        book = self._book()
+        workbook = book.finish() if book.rows else None
         with transaction.atomic():
             job = _lock(self.job.pk, self.lease)
             target = JobState.DONE if self.importing else JobState.CHECKED

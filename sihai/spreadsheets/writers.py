@@ -53,7 +53,7 @@ def csv_safe(value: Value) -> str:
 
 def xlsx_cell(sheet: WriteOnlyWorksheet, value: Value) -> Cell:
     """A write-only cell; formula-looking text stays text (string type, quote prefix)."""
-    cell = WriteOnlyCell(sheet, value=cast(Any, value))
+    cell = WriteOnlyCell(sheet, value=cast("Any", value))
     if dangerous(value):
         cell.data_type = "s"
         cell.quotePrefix = True
@@ -97,88 +97,87 @@ class CellProblem:
     note: bool = False  # "already registered": a note, not an error
 
 
-def error_workbook(
-    *,
-    header: Sequence[Value],
-    rows: Iterable[tuple[int, Sequence[Value]]],
-    problems: dict[int, list[CellProblem]],
-    blanked: dict[int, str],
-) -> bytes:
+class ErrorWorkbook:
     """The rows that were not imported, as the worker wrote them, with a message per bad cell.
 
-    Sheet 1 repeats the header and each such row (with its row number in the uploaded
-    file), fills every bad cell red with a comment giving the message, and lists all the
-    row's messages in a last column. Sheet 2 has one line per message. Columns in
-    ``blanked`` (index → why) are emptied: their values are never imported nor kept.
+    Written while the pass reads the file (rows streamed to disk by openpyxl's
+    ``write_only`` mode). Sheet 1 repeats the header and each such row (with its row
+    number in the uploaded file), fills every bad cell red (a note yellow) with a
+    comment giving the message, and lists all the row's messages in a last column.
+    Sheet 2 has one line per message. Columns in ``blanked`` (index → why) are emptied:
+    their values are never imported nor kept.
     """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Rows not imported")[:31])
-    width = max(
-        len(header),
-        max(
-            (p.column + 1 for ps in problems.values() for p in ps if p.column is not None),
-            default=0,
-        ),
-    )
-    head = [_bold(sheet, _("Row in your file"))]
-    for index in range(width):
-        value = header[index] if index < len(header) else None
-        cell = _bold(sheet, value if value is not None else column_letter(index))
-        if index in blanked:
-            cell.comment = Comment(blanked[index], AUTHOR, width=300, height=120)
-            cell.fill = _NOTE
-        head.append(cell)
-    head.append(_bold(sheet, _("Problems")))
-    sheet.append(head)
-    listing: list[tuple[int, str, str, str]] = []
-    for number, values in rows:
-        row_problems = problems.get(number)
-        if not row_problems:
-            continue
+
+    def __init__(self, *, header: Sequence[Value], blanked: dict[int, str]) -> None:
+        self.header = list(header)
+        self.blanked = blanked
+        self.rows = 0
+        self.saved: bytes | None = None
+        # openpyxl streams each sheet's rows to a temporary file until the workbook is saved
+        # (docs/subsystems/spreadsheets.md: give workers a memory-backed TMPDIR).
+        self.workbook = Workbook(write_only=True)
+        self.sheet = self.workbook.create_sheet(_("Rows not imported")[:31])
+        self.messages = self.workbook.create_sheet(_("Messages")[:31])
+        head = [_bold(self.sheet, _("Row in your file"))]
+        for index, value in enumerate(self.header):
+            cell = _bold(self.sheet, value if value is not None else column_letter(index))
+            if index in blanked:
+                cell.comment = Comment(blanked[index], AUTHOR, width=300, height=120)
+                cell.fill = _NOTE
+            head.append(cell)
+        head.append(_bold(self.sheet, _("Problems")))
+        self.sheet.append(head)
+        self.messages.append(
+            [_bold(self.messages, t) for t in (_("Row"), _("Column"), _("Header"), _("Message"))]
+        )
+
+    def add(self, number: int, values: Sequence[Value], problems: list[CellProblem]) -> None:
+        """One row of the uploaded file and its problems."""
+        if not problems:
+            return
+        self.rows += 1
         by_column: dict[int, list[CellProblem]] = {}
-        for problem in row_problems:
+        for problem in problems:
             if problem.column is not None:
                 by_column.setdefault(problem.column, []).append(problem)
-        line = [WriteOnlyCell(sheet, value=number)]
+        width = max(len(self.header), len(values), max(by_column, default=-1) + 1)
+        line = [WriteOnlyCell(self.sheet, value=number)]
         for index in range(width):
-            value = None if index in blanked or index >= len(values) else values[index]
-            cell = xlsx_cell(sheet, value)
+            value = None if index in self.blanked or index >= len(values) else values[index]
+            cell = xlsx_cell(self.sheet, value)
             if index in by_column:
-                text = "\n".join(p.message for p in by_column[index])
                 cell.fill = _NOTE if all(p.note for p in by_column[index]) else _BAD
+                text = "\n".join(p.message for p in by_column[index])
                 cell.comment = Comment(text, AUTHOR, width=300, height=120)
             line.append(cell)
         summary = []
-        for problem in row_problems:
+        for problem in problems:
             where = column_letter(problem.column) if problem.column is not None else ""
             summary.append(f"{where}: {problem.message}" if where else problem.message)
-            header_text = (
-                str(header[problem.column])
-                if problem.column is not None
-                and problem.column < len(header)
-                and header[problem.column] is not None
-                else ""
+            column = -1 if problem.column is None else problem.column
+            title = self.header[column] if 0 <= column < len(self.header) else None
+            self.messages.append(
+                [
+                    number,
+                    xlsx_cell(self.messages, where),
+                    xlsx_cell(self.messages, "" if title is None else str(title)),
+                    xlsx_cell(self.messages, problem.message),
+                ]
             )
-            listing.append((number, where, header_text, problem.message))
-        line.append(xlsx_cell(sheet, "\n".join(summary)))
-        sheet.append(line)
-    messages = workbook.create_sheet(_("Messages")[:31])
-    messages.append(
-        [_bold(messages, t) for t in (_("Row"), _("Column"), _("Header"), _("Message"))]
-    )
-    for number, where, header_text, message in listing:
-        messages.append(
-            [
-                number,
-                xlsx_cell(messages, where),
-                xlsx_cell(messages, header_text),
-                xlsx_cell(messages, message),
-            ]
-        )
-    if blanked:
-        messages.append([])
-        for index, why in sorted(blanked.items()):
-            messages.append([None, column_letter(index), None, xlsx_cell(messages, why)])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+        line.append(xlsx_cell(self.sheet, "\n".join(summary)))
+        self.sheet.append(line)
+
+    def finish(self) -> bytes:
+        """The workbook's bytes; the rows' temporary files are removed."""
+        if self.saved is not None:
+            return self.saved
+        if self.blanked:
+            self.messages.append([])
+            for index, why in sorted(self.blanked.items()):
+                self.messages.append(
+                    [None, column_letter(index), None, xlsx_cell(self.messages, why)]
+                )
+        out = io.BytesIO()
+        self.workbook.save(out)
+        self.saved = out.getvalue()
+        return self.saved

@@ -280,3 +280,54 @@ def test_a_csv_in_gb18030_named_xlsx_is_read_as_csv(persona: Callable[[str], Use
     job = upload_and_check(worker, csv_bytes(rows, encoding="gb18030"), name="really.xlsx")
     assert job.file_kind == "csv"
     assert (job.rows_valid, job.rows_invalid) == (3, 0)
+
+
+def test_a_stopped_import_resumes_after_its_last_batch(
+    persona: Callable[[str], User], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.SIHAI_IMPORT_BATCH_ROWS = 2
+    worker = persona("cuihu_worker")
+    bad = [0, "坏", "123", "", "1990-01-01", "翠湖西路社区"]
+    rows = register(5)
+    rows.insert(3, bad)  # the first data row is bad: its problem is in the first batch
+    job = upload_and_check(worker, xlsx(rows))
+    assert (job.rows_valid, job.rows_invalid) == (5, 1)
+
+    from sihai.residents.imports import ResidentImporter  # noqa: PLC0415
+
+    real_write = ResidentImporter.write
+    calls = {"n": 0}
+
+    def failing_write(self: ResidentImporter, *args: Any, **kwargs: Any) -> list[int]:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionError("database went away")
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(ResidentImporter, "write", failing_write)
+    # The task backend records the task as failed; the job says it stopped and can resume.
+    services.job_start(actor=worker, job_id=job.pk, evidence="f-9")
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.failure == "导入因意外错误而停止，可以继续。"
+    assert list(ImportBatch.objects.filter(job=job).values_list("first_row", "last_row")) == [
+        (4, 5)
+    ]
+    assert (job.next_row, job.rows_imported, Resident.objects.count()) == (6, 1, 1)
+
+    services.job_resume(actor=worker, job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.rows_imported, job.rows_invalid) == ("done", 5, 1)
+    assert Resident.objects.count() == 5
+    assert list(ImportBatch.objects.filter(job=job).values_list("first_row", flat=True)) == [
+        4,
+        6,
+        8,
+    ]
+    _job, data = services.errors_download(actor=worker, job_id=job.pk)
+    import io  # noqa: PLC0415
+
+    import openpyxl  # noqa: PLC0415
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [sheet.cell(row=2, column=1).value, sheet.cell(row=2, column=3).value] == [4, "坏"]
