@@ -310,7 +310,8 @@ class ResidentImporter(Importer):
             birth_date=birth,
             community_code=community,
             gender=values.get("gender") or Gender.UNSTATED,
-            phone=values.get("phone") or "",
+            # Already normalised by the phone column's parser; parsed once, not twice.
+            phone="",
             id_number=id_number,
             origin_code=_origin(values.get("origin_code") or ""),
             arrival_date=values.get("arrival_date"),
@@ -333,6 +334,7 @@ class ResidentImporter(Importer):
                     str(exc.message),
                 )
             ]
+        cleaned["phone"] = values.get("phone") or None
         if cleaned["id_number"]:
             keys = [(f"id:{cleaned['id_number']}", "id_number")]
         else:
