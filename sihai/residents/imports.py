@@ -29,6 +29,7 @@ from sihai.audit import services as audit
 from sihai.core.errors import InvalidInput
 from sihai.core.identity import fold_digits
 from sihai.core.policy import roots_for
+from sihai.core.seeding import SeedContext, seeder
 from sihai.residents.models import (
     Consent,
     ConsentChannel,
@@ -552,3 +553,35 @@ def sample_register(
     out = io.BytesIO()
     workbook.save(out)
     return SampleRegister(out.getvalue(), count + refused, count)
+
+
+# The demo city's finished import (registered here, where the importer lives: seed-demo runs
+# every @seeder, wherever it is declared). xiaoba_worker imported Xiaoba's register, with its
+# ten bad rows, so the workbench shows a result and an error workbook from the start.
+@seeder("register_import", order=45)
+def seed_register_import(ctx: SeedContext) -> None:
+    from sihai.accounts.models import User  # noqa: PLC0415
+    from sihai.spreadsheets import engine, services  # noqa: PLC0415
+    from sihai.spreadsheets.models import ImportJob  # noqa: PLC0415
+
+    worker = User.objects.filter(username="xiaoba_worker").first()
+    if worker is None or ImportJob.objects.filter(owner=worker).exists():
+        return
+    register = sample_register(20, seed=ctx.rng.randrange(10**6), community="小坝社区")
+    job, _created = services.job_upload(
+        actor=worker, importer_key="residents", file_name="小坝社区台账.xlsx", data=register.data
+    )
+    preview = services.header_preview(job)
+    services.job_map(
+        actor=worker,
+        job_id=job.pk,
+        sheet=preview["sheet"],
+        header_row=preview["header_row"],
+        mapping=preview["mapping"],
+    )
+    # Run the passes here rather than wait for a worker; the queued tasks then find their
+    # lease taken and do nothing.
+    engine.run(job.pk, ImportJob.objects.get(pk=job.pk).lease)
+    services.job_start(actor=worker, job_id=job.pk, evidence="小坝社区 2026 年登记同意书")
+    engine.run(job.pk, ImportJob.objects.get(pk=job.pk).lease)
+    ctx.note("register imports", 1)

@@ -331,3 +331,28 @@ def test_a_stopped_import_resumes_after_its_last_batch(
 
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert [sheet.cell(row=2, column=1).value, sheet.cell(row=2, column=3).value] == [4, "坏"]
+
+
+def test_the_sample_register_in_the_repository_checks_as_documented(
+    persona: Callable[[str], User],
+) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    import sihai.residents  # noqa: PLC0415
+
+    sample = Path(sihai.residents.__file__).parent / "data" / "sample_register.xlsx"
+    job = upload_and_check(persona("cuihu_worker"), sample.read_bytes())
+    assert (job.header_row, job.rows_total, job.rows_valid, job.rows_invalid) == (3, 50, 40, 10)
+    assert job.refused_columns == ["民族"]
+    assert sorted(code for _row, _column, code in issues(job)) == [
+        "cell.date",
+        "cell.id_as_number",
+        "cell.required",
+        "cell.required",
+        "id.check_digit",
+        "id.check_digit",
+        "import.duplicate_in_file",
+        "phone.invalid",
+        "resident.birth_date",
+        "resident.not_your_area",
+    ]
