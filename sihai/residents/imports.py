@@ -571,14 +571,7 @@ def seed_register_import(ctx: SeedContext) -> None:
     job, _created = services.job_upload(
         actor=worker, importer_key="residents", file_name="小坝社区台账.xlsx", data=register.data
     )
-    preview = services.header_preview(job)
-    services.job_map(
-        actor=worker,
-        job_id=job.pk,
-        sheet=preview["sheet"],
-        header_row=preview["header_row"],
-        mapping=preview["mapping"],
-    )
+    services.job_map_as_suggested(actor=worker, job_id=job.pk)
     # Run the passes here rather than wait for a worker; the queued tasks then find their
     # lease taken and do nothing.
     engine.run(job.pk, ImportJob.objects.get(pk=job.pk).lease)

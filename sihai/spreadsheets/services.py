@@ -202,10 +202,21 @@ def _lease() -> str:
     return uuid.uuid4().hex
 
 
-def _enqueue(job: ImportJob) -> None:
+def _queue_pass(
+    job: ImportJob, *, state: str, actor: User | None, action: str, changes: dict[str, Any]
+) -> ImportJob:
+    """Move the job to a running state under a new lease, audit it, and queue its pass."""
     from sihai.spreadsheets.tasks import import_pass  # noqa: PLC0415  (tasks import services)
 
+    job.state = state
+    job.phase = Phase.CHECK if state == JobState.CHECKING else Phase.IMPORT
+    job.lease = _lease()
+    job.heartbeat_at = timezone.now()
+    job.failure = ""
+    job.save()
+    audit.record(actor=actor, action=action, target=job, area_code=job.area_id, changes=changes)
     import_pass.enqueue(job.pk, job.lease)
+    return job
 
 
 @transaction.atomic
@@ -225,16 +236,11 @@ def job_map(
     job.header_row = preview["header_row"]
     job.mapping = {str(i): k for i, k in sorted(mapping.items())}
     job.refused_columns = [header[i] for i in sorted(refused) if i < len(header)]
-    job.state = JobState.CHECKING
-    job.phase = Phase.CHECK
-    job.lease = _lease()
-    job.heartbeat_at = timezone.now()
-    job.save()
-    audit.record(
+    return _queue_pass(
+        job,
+        state=JobState.CHECKING,
         actor=actor,
         action="spreadsheets.import_mapped",
-        target=job,
-        area_code=job.area_id,
         changes={
             "sheet": job.sheet,
             "header_row": job.header_row,
@@ -242,8 +248,19 @@ def job_map(
             "refused": job.refused_columns,
         },
     )
-    _enqueue(job)
-    return job
+
+
+def job_map_as_suggested(*, actor: User, job_id: int) -> ImportJob:
+    """Confirm the first sheet, the header row and the mapping the framework suggests."""
+    job = job_get_for_actor(actor=actor, job_id=job_id, owner_only=True)
+    preview = header_preview(job)
+    return job_map(
+        actor=actor,
+        job_id=job.pk,
+        sheet=preview["sheet"],
+        header_row=preview["header_row"],
+        mapping=preview["mapping"],
+    )
 
 
 @transaction.atomic
@@ -268,21 +285,13 @@ def job_start(*, actor: User, job_id: int, evidence: str = "") -> ImportJob:
         job.rows_done = job.rows_valid = job.rows_invalid = job.rows_existing = 0
         job.rows_imported = job.cells_invalid = 0
         ImportIssue.objects.filter(job=job, phase=Phase.IMPORT).delete()
-    job.state = JobState.IMPORTING
-    job.phase = Phase.IMPORT
-    job.lease = _lease()
-    job.heartbeat_at = timezone.now()
-    job.failure = ""
-    job.save()
-    audit.record(
+    return _queue_pass(
+        job,
+        state=JobState.IMPORTING,
         actor=actor,
         action="spreadsheets.import_started",
-        target=job,
-        area_code=job.area_id,
         changes={"evidence": evidence, "from_row": job.next_row},
     )
-    _enqueue(job)
-    return job
 
 
 def stale(job: ImportJob) -> bool:
@@ -310,20 +319,13 @@ def job_resume(*, actor: User | None, job_id: int) -> ImportJob:
         )
     target = JobState.CHECKING if job.phase == Phase.CHECK else JobState.IMPORTING
     check_transition(job.state, target)
-    job.state = target
-    job.lease = _lease()
-    job.heartbeat_at = timezone.now()
-    job.failure = ""
-    job.save()
-    audit.record(
+    return _queue_pass(
+        job,
+        state=target,
         actor=actor,
         action="spreadsheets.import_resumed",
-        target=job,
-        area_code=job.area_id,
         changes={"state": target, "from_row": job.next_row},
     )
-    _enqueue(job)
-    return job
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ its preview and download its error workbook (access-logged).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -227,30 +228,35 @@ def start(request: HttpRequest, job_id: int) -> HttpResponse:
     return redirect("imports:detail", job_id=job.pk)
 
 
+def _owner_step(
+    request: HttpRequest, job_id: int, step: Callable[..., ImportJob], done: str = ""
+) -> HttpResponse:
+    """Run one of the owner's steps on a job; a refusal is shown as a message on the job."""
+    job = _job(request, job_id, owner_only=True)
+    try:
+        step(actor=request.user, job_id=job.pk)
+    except InvalidInput as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("imports:detail", job_id=job.pk)
+
+
 @never_cache
 @login_required
 @require_POST
 def cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job(request, job_id, owner_only=True)
-    try:
-        services.job_cancel(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Cancelled; the uploaded file is deleted."))
-    return redirect("imports:detail", job_id=job.pk)
+    return _owner_step(
+        request, job_id, services.job_cancel, _("Cancelled; the uploaded file is deleted.")
+    )
 
 
 @never_cache
 @login_required
 @require_POST
 def resume(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job(request, job_id, owner_only=True)
-    try:
-        services.job_resume(actor=request.user, job_id=job.pk)  # type: ignore[arg-type]
-    except InvalidInput as exc:
-        messages.error(request, str(exc.message))
-    return redirect("imports:detail", job_id=job.pk)
+    return _owner_step(request, job_id, services.job_resume)
 
 
 @never_cache

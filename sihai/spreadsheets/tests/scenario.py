@@ -19,14 +19,7 @@ def prepare(count: int) -> None:
     job, _created = services.job_upload(
         actor=worker, importer_key="residents", file_name="台账.xlsx", data=register.data
     )
-    preview = services.header_preview(job)
-    services.job_map(
-        actor=worker,
-        job_id=job.pk,
-        sheet=preview["sheet"],
-        header_row=preview["header_row"],
-        mapping=preview["mapping"],
-    )
+    services.job_map_as_suggested(actor=worker, job_id=job.pk)
     print(json.dumps({"job": job.pk, "valid": register.valid}))  # noqa: T201
 
 

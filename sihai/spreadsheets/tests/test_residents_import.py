@@ -40,22 +40,12 @@ def register(count: int = 5, *, extra: list[list[Any]] | None = None) -> list[li
     return rows
 
 
-def upload_and_check(
-    actor: User, data: bytes, *, name: str = "台账.xlsx", **mapping_overrides: str
-) -> ImportJob:
+def upload_and_check(actor: User, data: bytes, *, name: str = "台账.xlsx") -> ImportJob:
     job, created = services.job_upload(
         actor=actor, importer_key="residents", file_name=name, data=data
     )
     assert created
-    preview = services.header_preview(job)
-    mapping = dict(preview["mapping"])
-    services.job_map(
-        actor=actor,
-        job_id=job.pk,
-        sheet=preview["sheet"],
-        header_row=preview["header_row"],
-        mapping=mapping,
-    )
+    services.job_map_as_suggested(actor=actor, job_id=job.pk)
     job.refresh_from_db()
     return job
 
