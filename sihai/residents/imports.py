@@ -116,6 +116,20 @@ NEVER_IMPORTED = gettext_lazy(
 )
 
 
+RELIGIONS = frozenset(
+    {"佛教", "道教", "伊斯兰教", "基督教", "天主教", "东正教", "藏传佛教", "无宗教信仰"}
+)
+
+
+def _sensitive(value: str) -> bool:
+    """Is this cell's whole text an ethnic group or a religion (a column mapped by mistake)?"""
+    from sihai.residents.ethnicity import ethnic_groups  # noqa: PLC0415
+
+    text = value.strip()
+    names = {g.name_zh for g in ethnic_groups().values()}
+    return text in RELIGIONS or text in names or f"{text}族" in names
+
+
 def _origin(value: str) -> str:
     code = fold_digits(value).strip()
     if code.isdigit():
@@ -289,6 +303,14 @@ class ResidentImporter(Importer):
         return code
 
     def clean(self, context: Context, values: dict[str, Any], row: int) -> Cleaned | list[Problem]:
+        # Even under another header, an ethnic group or a religion is never imported.
+        sensitive = [
+            Problem(key, "resident.sensitive_value", str(NEVER_IMPORTED))
+            for key in ("name", "address", "origin_code")
+            if isinstance(values.get(key), str) and _sensitive(values[key])
+        ]
+        if sensitive:
+            return sensitive
         community = self._community(context, str(values.get("community") or ""))
         if isinstance(community, Problem):
             return [community]

@@ -346,3 +346,19 @@ def test_the_sample_register_in_the_repository_checks_as_documented(
         "resident.birth_date",
         "resident.not_your_area",
     ]
+
+
+def test_an_ethnic_group_under_another_header_is_not_imported(
+    persona: Callable[[str], User],
+) -> None:
+    worker = persona("cuihu_worker")
+    (number, born), (other, other_born) = ids(2, seed=21)
+    rows = [
+        ["姓名", "身份证号", "出生日期", "现住址"],
+        ["甲", number, born, "彝族"],
+        ["乙", other, other_born, "翠湖西路 3 号"],
+    ]
+    job = upload_and_check(worker, xlsx(rows))
+    assert issues(job) == [(2, 3, "resident.sensitive_value")]
+    services.job_start(actor=worker, job_id=job.pk, evidence="f-4")
+    assert [r.address for r in Resident.objects.all()] == ["翠湖西路 3 号"]
