@@ -130,6 +130,9 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "has_errors": selectors.has_error_workbook(job=job),
         "mapped": selectors.mapped_fields(job=job, importer=importer),
         "progress": selectors.progress(job=job),
+        "read_as": _("read as CSV")
+        if job.file_kind == "csv" and not job.file_name.lower().endswith((".csv", ".txt"))
+        else "",
     }
     if owner and job.state in {JobState.UPLOADED, JobState.CHECKED}:
         context.update(_mapping_context(request, job, importer))
