@@ -353,7 +353,7 @@ def test_an_ethnic_group_under_another_header_is_not_imported(
 ) -> None:
     worker = persona("cuihu_worker")
     (number, born), (other, other_born) = ids(2, seed=21)
-    rows = [
+    rows: list[list[Any]] = [
         ["姓名", "身份证号", "出生日期", "现住址"],
         ["甲", number, born, "彝族"],
         ["乙", other, other_born, "翠湖西路 3 号"],
