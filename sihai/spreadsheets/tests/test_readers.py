@@ -215,3 +215,19 @@ def test_xlsx_exports_keep_formula_text_as_text() -> None:
         ["=1+1", "+8613912345678"],
         ["ok", 3],
     ]
+
+
+def test_uploaded_bytes_are_encrypted_for_one_job_and_role_only() -> None:
+    from sihai.core import crypto  # noqa: PLC0415
+
+    data = b"PK\x03\x04 a register"
+    token = crypto.encrypt_bytes(data, context="spreadsheets.importfile.upload.1")
+    assert data not in token
+    assert crypto.decrypt_bytes(token, context="spreadsheets.importfile.upload.1") == data
+    for context, stored in (
+        ("spreadsheets.importfile.upload.2", token),  # another job's file
+        ("spreadsheets.importfile.upload.1", token[:-1] + bytes([token[-1] ^ 1])),  # tampered
+        ("spreadsheets.importfile.upload.1", b"not encrypted"),
+    ):
+        with pytest.raises(crypto.DecryptionError):
+            crypto.decrypt_bytes(stored, context=context)
