@@ -47,7 +47,9 @@ demo: setup
 	$(DEMO_ENV) $(SIHAI) load-areas
 	$(DEMO_ENV) $(SIHAI) seed-demo --scale demo
 	@echo "Serving Sihai at http://127.0.0.1:$(PORT)/  (workbench: /workbench/, stop with Ctrl-C)"
-	$(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --log-level warning
+	@# One task worker beside the server (register imports run in it); stopped with the server.
+	$(DEMO_ENV) $(SIHAI) db_worker --interval 1 & worker=$$!; trap "kill $$worker" EXIT; \
+	  $(DEMO_ENV) $(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --log-level warning
 
 # --- checks ------------------------------------------------------------------------------
 

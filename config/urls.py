@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("sihai.accounts.urls")),
     path("workbench/areas/", include("sihai.areas.urls")),
     path("workbench/residents/", include("sihai.residents.urls")),
+    path("workbench/imports/", include("sihai.spreadsheets.urls")),
     path("workbench/staff/", include(staff_urls)),
     path("workbench/tokens/", include(token_urls)),
     path("workbench/resident-accounts/", include(resident_account_urls)),

@@ -21,6 +21,8 @@ from sihai.accounts.models import Department, RoleAssignment, User
 from sihai.areas.models import AdministrativeArea
 from sihai.directory.models import Closure, Location, Organization, Service, ServiceAtLocation
 from sihai.residents.models import Consent, DeletionRequest, HouseholdMember, Resident
+from sihai.spreadsheets.models import ImportJob
+from sihai.spreadsheets.services import file_store
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +122,9 @@ class World:
     residents: dict[str, Resident]
     # A pending deletion request of each of those residents.
     deletions: dict[str, DeletionRequest]
+    # An import job per (persona, variant): the persona's own in their area if they import,
+    # else one of the probe account's there.
+    import_jobs: dict[tuple[str, str], int]
 
 
 Rule = Callable[[str, str, World], Case]
@@ -192,6 +197,17 @@ def probe_role(w: World, code: str) -> int:
         user=w.probes[code], area_id=code, role=ROLE_BY_LENGTH[len(code)]
     )
     return assignment.pk
+
+
+def _import_job(method: str, suffix: str, ok_status: int) -> Rule:
+    """An import job's page: only its owner (a counter role, own area) gets ``ok_status``."""
+
+    def rule(p: str, v: str, w: World) -> Case:
+        url = f"/workbench/imports/{w.import_jobs[(p, v)]}/{suffix}"
+        mine = p in COUNTER and v == "own"
+        return Case(method, url, 302 if not signed_in(p) else ok_status if mine else 404)
+
+    return rule
 
 
 def _page(url: str, ok: Callable[[str], bool]) -> Rule:
@@ -400,6 +416,16 @@ RULES: dict[str, Rule] = {
         if p in ERASERS and in_own_area(p, w.residents[area_for(p, v)])
         else 404,
     ),
+    "imports:index": _page("/workbench/imports/", lambda p: p in COUNTER),
+    "imports:new": _page("/workbench/imports/new/residents/", lambda p: p in COUNTER),
+    "imports:detail": _import_job("GET", "", 200),
+    "imports:progress": _import_job("GET", "progress", 200),
+    "imports:errors": _import_job("GET", "errors.xlsx", 200),
+    # A finished job: the owner is sent back to the job with a message, nothing changes.
+    "imports:map": _import_job("POST", "mapping", 302),
+    "imports:start": _import_job("POST", "start", 302),
+    "imports:cancel": _import_job("POST", "cancel", 302),
+    "imports:resume": _import_job("POST", "resume", 302),
     "residents_me:home": lambda p, v, w: Case("GET", "/me/", 302),
     # A resident's own pages: staff sessions are not resident sessions, so always to sign-in.
     "my_data:data": lambda p, v, w: Case("GET", "/me/data/", 302),
@@ -538,12 +564,33 @@ def world() -> World:
         code: DeletionRequest.objects.create(resident=r, due_on=datetime.date(2027, 1, 1))
         for code, r in residents.items()
     }
+    jobs: dict[tuple[str, str], int] = {}
+    for who in PERSONAS:
+        for variant in VARIANTS:
+            code = area_for(who, variant)
+            owner = (
+                User.objects.get(username=who)
+                if who in COUNTER and variant == "own"
+                else probes[code]
+            )
+            job = ImportJob.objects.create(
+                importer="residents",
+                owner=owner,
+                area_id=code,
+                file_name="台账.xlsx",
+                file_kind="xlsx",
+                file_hash=f"{who}-{variant}",
+                state="done",
+            )
+            file_store(job, "errors", b"PK\x03\x04 error workbook")
+            jobs[(who, variant)] = job.pk
     return World(
         probes,
         foreign.token.prefix,
         Department.objects.get(code="education").pk,
         residents,
         deletions,
+        jobs,
     )
 
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "sihai.residents",
     "sihai.directory",
     "sihai.hsds",
+    "sihai.spreadsheets",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -247,6 +248,23 @@ SIHAI_MAP_TILE_ATTRIBUTION = env.str("SIHAI_MAP_TILE_ATTRIBUTION", default="")
 SIHAI_MAP_TILES_GCJ02 = env.bool("SIHAI_MAP_TILES_GCJ02", default=False)
 # Upper bound on the exact (MILP) placement solve, in seconds; greedy needs no bound.
 SIHAI_PLACEMENT_TIME_LIMIT_S = env.float("SIHAI_PLACEMENT_TIME_LIMIT_S", default=10.0)
+
+# --- Spreadsheet import (sihai/spreadsheets, docs/subsystems/spreadsheets.md) ---
+
+# Largest upload accepted (bytes); larger files are refused before they are parsed.
+SIHAI_IMPORT_MAX_BYTES = env.int("SIHAI_IMPORT_MAX_BYTES", default=20_000_000)
+# Zip-bomb guard for .xlsx: the archive's declared uncompressed total, and the largest
+# compression ratio of an entry over 1 MB (real workbooks stay far below both).
+SIHAI_IMPORT_MAX_UNCOMPRESSED = env.int("SIHAI_IMPORT_MAX_UNCOMPRESSED", default=400_000_000)
+SIHAI_IMPORT_MAX_RATIO = env.int("SIHAI_IMPORT_MAX_RATIO", default=200)
+# Data rows one file may hold.
+SIHAI_IMPORT_MAX_ROWS = env.int("SIHAI_IMPORT_MAX_ROWS", default=200_000)
+# Rows per batch: one transaction, one audit entry, one resume point each.
+SIHAI_IMPORT_BATCH_ROWS = env.int("SIHAI_IMPORT_BATCH_ROWS", default=500)
+# Uploads of abandoned jobs and error workbooks are deleted after this (`sihai imports purge`).
+SIHAI_IMPORT_RETENTION_HOURS = env.int("SIHAI_IMPORT_RETENTION_HOURS", default=72)
+# A running pass with no committed batch for this long has lost its worker: it may be resumed.
+SIHAI_IMPORT_STALE_SECONDS = env.int("SIHAI_IMPORT_STALE_SECONDS", default=300)
 
 # --- Logging ----------------------------------------------------------------
 

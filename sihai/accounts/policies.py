@@ -28,6 +28,7 @@ _COUNTER = _STAFF | {
     "resident.view",
     "resident.register",
     "resident.update",
+    "resident.import",
 }
 # Officers above the community find residents in their area; registering is the counter's job.
 _OFFICER = _STAFF | {"resident.view"}

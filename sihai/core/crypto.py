@@ -188,3 +188,40 @@ def sm3_hex(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
     return digest.finalize().hex()
+
+
+BYTES_PREFIX = b"e1b$"
+
+
+def encrypt_bytes(data: bytes, *, context: str, key: FieldKey | None = None) -> bytes:
+    """Encrypt a file's bytes (an uploaded register) like a field: ``e1b$<key id>$`` + raw
+    nonce ‖ ciphertext ‖ tag, with ``context`` as associated data."""
+    key = key or keyring().active
+    nonce = os.urandom(NONCE_BYTES)
+    encryptor = _gcm(key, nonce).encryptor()
+    encryptor.authenticate_additional_data(context.encode())
+    body = encryptor.update(data) + encryptor.finalize()
+    return BYTES_PREFIX + key.key_id.encode() + b"$" + nonce + body + encryptor.tag
+
+
+def decrypt_bytes(token: bytes, *, context: str) -> bytes:
+    """Decrypt what :func:`encrypt_bytes` made; raises :class:`DecryptionError`."""
+    if not token.startswith(BYTES_PREFIX) or b"$" not in token[len(BYTES_PREFIX) :]:
+        msg = "not encrypted bytes"
+        raise DecryptionError(msg)
+    key_id, raw = token[len(BYTES_PREFIX) :].split(b"$", 1)
+    key = keyring().keys.get(key_id.decode(errors="replace"))
+    if key is None:
+        msg = f"no key {key_id!r} in SIHAI_FIELD_KEYS"
+        raise DecryptionError(msg)
+    if len(raw) < NONCE_BYTES + TAG_BYTES:
+        msg = "malformed encrypted bytes"
+        raise DecryptionError(msg)
+    nonce, body, tag = raw[:NONCE_BYTES], raw[NONCE_BYTES:-TAG_BYTES], raw[-TAG_BYTES:]
+    decryptor = _gcm(key, nonce, tag).decryptor()
+    decryptor.authenticate_additional_data(context.encode())
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except InvalidTag as exc:
+        msg = "encrypted bytes failed authentication (tampered, or another context)"
+        raise DecryptionError(msg) from exc

@@ -67,6 +67,14 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # The task worker `make demo` runs beside the server (register imports run in it).
+    worker = subprocess.Popen(
+        [*sihai, "db_worker", "--interval", "0.5"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -77,11 +85,14 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except OSError:
             if time.monotonic() > deadline:
                 server.terminate()
+                worker.terminate()
                 raise
             time.sleep(0.2)
     yield url
     server.terminate()
+    worker.terminate()
     server.wait(timeout=10)
+    worker.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
