@@ -86,7 +86,8 @@ def main() -> None:
             found += len(matches)
             del masked
         _report(f"selector as {who} ({found:,} matches in scope)", samples)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_create(user=city, name='bench').plaintext}")
+    token = token_create(user=city, name="bench").plaintext
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     samples = []
     for id_number in ids[:1000]:
         body = json.dumps({"id_number": id_number})

@@ -62,7 +62,10 @@ timed() {
     local wall rss
     wall="$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$WORK/time.txt")"
     rss="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")"
+    cpu="$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$WORK/time.txt")"
     echo "  $label wall time: $wall (h:mm:ss or m:ss)"
+    echo "  $label CPU time of the seeding process (user + system): $cpu s" \
+         "(on a shared machine the wall time also holds other processes' turns)"
     echo "  $label peak memory (max RSS of the seeding process): $((rss / 1024)) MiB ($rss kB)"
   else
     # No GNU time: a Python wrapper reading the child's rusage.
