@@ -1,4 +1,8 @@
-"""Both locales are complete, and the catalogues match the strings in the code."""
+"""Both locales are complete, and the catalogues match the strings in the code.
+
+The project catalogue is `sihai/locale`; an app may keep its own (`sihai/<app>/locale`), and
+`make messages` files each string into the catalogue nearest to the file it comes from.
+"""
 
 import shutil
 import subprocess
@@ -8,43 +12,51 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE = ROOT / "sihai" / "locale"
+SIHAI = ROOT / "sihai"
 
 
-def _catalogue(language: str) -> polib.POFile:
-    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+def _locale_dirs(base: Path = SIHAI) -> list[Path]:
+    return sorted(p for p in base.rglob("locale") if p.is_dir() and "__pycache__" not in p.parts)
+
+
+def _catalogue(locale_dir: Path, language: str) -> polib.POFile:
+    return polib.pofile(str(locale_dir / language / "LC_MESSAGES" / "django.po"))
 
 
 def test_every_chinese_string_is_translated_and_none_is_fuzzy() -> None:
-    po = _catalogue("zh_Hans")
-    assert po.untranslated_entries() == []
-    assert po.fuzzy_entries() == []
-    assert len(po.translated_entries()) > 100
+    total = 0
+    for locale_dir in _locale_dirs():
+        po = _catalogue(locale_dir, "zh_Hans")
+        assert po.untranslated_entries() == [], locale_dir
+        assert po.fuzzy_entries() == [], locale_dir
+        total += len(po.translated_entries())
+    assert total > 100
 
 
 def test_placeholders_survive_translation() -> None:
-    for entry in _catalogue("zh_Hans").translated_entries():
-        for token in ("%(", "%s", "%d"):
-            assert entry.msgid.count(token) == (entry.msgstr or entry.msgstr_plural[0]).count(
-                token
-            ), entry.msgid
+    for locale_dir in _locale_dirs():
+        for entry in _catalogue(locale_dir, "zh_Hans").translated_entries():
+            for token in ("%(", "%s", "%d"):
+                assert entry.msgid.count(token) == (
+                    entry.msgstr or entry.msgstr_plural[0]
+                ).count(token), entry.msgid
 
 
 def test_the_english_catalogue_exists_for_every_string() -> None:
     # Source strings are English; the catalogue exists so English is a complete, explicit locale.
-    zh = {e.msgid for e in _catalogue("zh_Hans")}
-    en = {e.msgid for e in _catalogue("en")}
-    assert zh == en
+    for locale_dir in _locale_dirs():
+        zh = {e.msgid for e in _catalogue(locale_dir, "zh_Hans")}
+        en = {e.msgid for e in _catalogue(locale_dir, "en")}
+        assert zh == en, locale_dir
 
 
 def test_catalogues_are_up_to_date_with_the_code(tmp_path: Path) -> None:
     """`make messages` would add nothing: every translatable string in the code is catalogued."""
     copy = tmp_path / "sihai"
-    shutil.copytree(
-        ROOT / "sihai", copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "tests")
-    )
-    shutil.rmtree(copy / "locale")
-    (copy / "locale").mkdir()
+    shutil.copytree(SIHAI, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "tests"))
+    for locale_dir in _locale_dirs(copy):
+        shutil.rmtree(locale_dir)
+        locale_dir.mkdir()
     subprocess.run(
         [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location"],
         cwd=copy,
@@ -57,10 +69,16 @@ def test_catalogues_are_up_to_date_with_the_code(tmp_path: Path) -> None:
         },
         timeout=120,
     )
-    fresh = {
-        e.msgid
-        for e in polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
-    }
-    committed = {e.msgid for e in _catalogue("zh_Hans") if not e.obsolete}
-    assert len(fresh) > 100  # the extraction really ran
-    assert fresh - committed == set(), "run `make messages` and translate the new strings"
+    fresh_total = 0
+    for locale_dir in _locale_dirs(copy):
+        fresh_po = locale_dir / "zh_Hans" / "LC_MESSAGES" / "django.po"
+        if not fresh_po.exists():
+            continue
+        fresh = {e.msgid for e in polib.pofile(str(fresh_po))}
+        fresh_total += len(fresh)
+        committed_dir = SIHAI / locale_dir.relative_to(copy)
+        committed = {e.msgid for e in _catalogue(committed_dir, "zh_Hans") if not e.obsolete}
+        assert fresh - committed == set(), (
+            f"run `make messages` and translate the new strings in {committed_dir}"
+        )
+    assert fresh_total > 100  # the extraction really ran

@@ -73,6 +73,10 @@ def test_language_and_care_mode_are_remembered_and_work_without_javascript(
     expect(page.locator("h1")).to_have_text("Welcome to Kunming")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("button", name="Care mode").click()
+    # The button posts a form: wait for its redirect to land before reloading,
+    # or the reload races the navigation and finds no page attached.
+    expect(page.locator("body")).to_have_class("portal care-mode")
+    page.wait_for_load_state("load")
     page.reload()
     expect(page.locator("body")).to_have_class("portal care-mode")
     font_px = page.evaluate(
