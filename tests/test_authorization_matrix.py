@@ -455,7 +455,7 @@ RULES: dict[str, Rule] = {
     "api:openapi-view": lambda p, v, w: Case("GET", "/api/v1/docs", 200),
     "api:area_detail": lambda p, v, w: Case("GET", f"/api/v1/areas/{area_for(p, v)}", 200),
     "api:me": lambda p, v, w: Case("GET", "/api/v1/auth/me", 401),
-    "api:token_issue": lambda p, v, w: Case("POST", "/api/v1/auth/token", 422, {}),
+    "api:token_issue": lambda p, v, w: Case("POST", "/api/v1/auth/token", 400, {}),
     # The resident's own API needs the resident's portal session; a staff session is not one.
     "api:my_profile": lambda p, v, w: Case("GET", "/api/v1/me/profile", 401),
     "api:my_profile_correct": lambda p, v, w: Case("PATCH", "/api/v1/me/profile", 401, {}),

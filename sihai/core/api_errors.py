@@ -44,5 +44,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
                 "message": _("Some input was not valid. Nothing was changed."),
                 "errors": exc.errors,
             },
-            status=422,
+            status=400,
         )

@@ -164,7 +164,7 @@ def test_staff_search_open_and_correct_with_a_token(persona: Callable[[str], Use
     assert record["id_number"] == ID
     assert AccessLogEntry.objects.count() == before + 1
     status, _err = _json(worker, "get", f"/api/v1/residents/{resident.pk}")
-    assert status == 422  # the purpose is required
+    assert status == 400  # the purpose is required
     status, corrected = _json(
         worker,
         "patch",
