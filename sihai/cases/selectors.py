@@ -1,0 +1,141 @@
+"""Reads of service requests: the staff inbox (keyset-paginated), one request, the requester's own."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from sihai.accounts.models import ResidentAccount
+from sihai.audit import services as audit
+from sihai.cases import policies
+from sihai.cases.models import Referral, RequestEvent, ServiceCategory, ServiceRequest
+from sihai.cases.policies import CASE_VIEW
+from sihai.cases.services.intake import follow_up_hash
+from sihai.cases.states import OPEN_STATES
+from sihai.core.errors import NotFound
+
+PAGE_SIZE = 50
+FAR_FUTURE = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[ServiceRequest]
+    next_cursor: str
+
+
+def _cursor(request: ServiceRequest) -> str:
+    due = request.due_at or FAR_FUTURE
+    return f"{due.timestamp():.6f}_{request.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
+    try:
+        stamp, pk = cursor.split("_")
+        return datetime.datetime.fromtimestamp(float(stamp), tz=datetime.UTC), int(pk)
+    except ValueError:
+        return None
+
+
+def inbox_for_actor(
+    *,
+    actor: Any,
+    state: str = "",
+    category: str = "",
+    area: str = "",
+    escalated: bool = False,
+    cursor: str = "",
+    page_size: int = PAGE_SIZE,
+) -> InboxPage:
+    """Open (or ``state``) requests in the actor's scope, earliest deadline first.
+
+    Keyset pagination on (``due_at``, ``id``): a page costs the same at any depth.
+    ``area`` narrows to a code prefix (inside the scope, never beyond it).
+    """
+    qs = policies.visible_to(actor, CASE_VIEW)
+    if state:
+        qs = qs.filter(state=state)
+    else:
+        qs = qs.filter(state__in=list(OPEN_STATES))
+    if category:
+        qs = qs.filter(category_code=category)
+    if area and area.isdigit():
+        qs = qs.filter(community__code__startswith=area)
+    if escalated:
+        qs = qs.filter(escalation_level__gt=0)
+    after = _parse_cursor(cursor) if cursor else None
+    if after is not None:
+        qs = qs.filter(Q(due_at__gt=after[0]) | Q(due_at=after[0], id__gt=after[1]))
+    rows = list(
+        qs.select_related("category", "community", "assignee").order_by("due_at", "id")[
+            : page_size + 1
+        ]
+    )
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return InboxPage(rows=rows, next_cursor=_cursor(rows[-1]) if more and rows else "")
+
+
+def request_get_for_actor(*, actor: Any, request_id: int, purpose: str = "case_handling") -> ServiceRequest:
+    """One request for staff; the read of the requester's details is access-logged."""
+    request = policies.get_for_actor(actor, CASE_VIEW, request_id)
+    if request.resident_id is not None:
+        audit.access(
+            actor=actor,
+            subject=request.resident,  # type: ignore[arg-type]
+            purpose=purpose,
+            fields=["service_request", "contact"],
+            subject_area=request.community_id,
+        )
+    return request
+
+
+def timeline(request: ServiceRequest, *, public_only: bool) -> QuerySet[RequestEvent]:
+    events = RequestEvent.objects.filter(request=request)
+    return events.filter(public=True) if public_only else events
+
+
+def referrals_of(request: ServiceRequest) -> QuerySet[Referral]:
+    return Referral.objects.filter(request=request).select_related("created_by", "decided_by")
+
+
+def referrals_to_actor(*, actor: Any) -> list[Referral]:
+    """Pending referrals addressed to the actor's unit(s)."""
+    pending = (
+        Referral.objects.filter(state="pending")
+        .filter(request__in=policies.visible_to(actor, CASE_VIEW))
+        .select_related("request")
+        .order_by("created_at")[:200]
+    )
+    return [r for r in pending if policies.addressed_to(actor, r)]
+
+
+def requests_of_account(*, account: ResidentAccount) -> QuerySet[ServiceRequest]:
+    return (
+        ServiceRequest.objects.filter(account=account)
+        .select_related("category")
+        .order_by("-submitted_at")
+    )
+
+
+def request_of_account(*, account: ResidentAccount, request_id: int) -> ServiceRequest:
+    found = ServiceRequest.objects.select_related("category").filter(pk=request_id, account=account).first()
+    if found is None:
+        raise NotFound(NotFound.default_message())
+    return found
+
+
+def request_by_follow_up(*, reference: str, code: str) -> ServiceRequest:
+    """An anonymous consultation, found by its reference and follow-up code (both needed)."""
+    reference, code = reference.strip().upper(), code.strip()
+    found = ServiceRequest.objects.select_related("category").filter(reference=reference).first()
+    if found is None or not found.follow_up_hash or found.follow_up_hash != follow_up_hash(reference, code):
+        raise NotFound(NotFound.default_message())
+    return found
+
+
+def catalogue() -> QuerySet[ServiceCategory]:
+    return ServiceCategory.objects.filter(active=True).prefetch_related("attributes")
