@@ -188,6 +188,8 @@ class ServiceRequest(models.Model):
         related_name="+",
     )
     partner = models.CharField(_("partner system"), max_length=100, blank=True, default="")
+    # Open311 token handed to the partner that posted it (tokens/{token}).
+    open311_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
     # One form submission makes one request (double submit, retried POST).
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     submitted_at = models.DateTimeField(_("submitted"))
