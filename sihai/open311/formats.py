@@ -55,5 +55,8 @@ def render(data: Any, fmt: str, *, root: str, status: int = 200) -> HttpResponse
 
 
 def errors(fmt: str, status: int, problems: list[tuple[str, str]]) -> HttpResponse:
-    items = [{"code": status if code == "" else code, "description": text} for code, text in problems]
+    items = [
+        {"code": int(code) if code.isdigit() else (code or status), "description": text}
+        for code, text in problems
+    ]
     return render(items, fmt, root="errors", status=status)

@@ -261,7 +261,7 @@ def _row(request: ServiceRequest, *, extensions: bool) -> dict[str, Any]:
 
 def _int(value: str, default: int) -> int:
     try:
-        return max(1, int(value)) if value else default
+        return int(value) if value else default
     except ValueError:
         return -1
 

@@ -95,6 +95,8 @@ def _attribute_value(attr: CategoryAttribute, raw: Any) -> tuple[Any, str | None
                 "bad": ", ".join(outside)[:100],
             }
         return values, None
+    if isinstance(raw, list) and len(raw) > 1:
+        return None, _("“%(label)s”: choose one answer.") % {"label": attr.label}
     value = str(raw[0] if isinstance(raw, list) and raw else raw).strip()
     if not value:
         return None, None
