@@ -227,7 +227,11 @@ def _public(qs: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
 def _notes(request: ServiceRequest) -> list[dict[str, Any]]:
     events = RequestEvent.objects.filter(request=request, public=True).exclude(kind=EventKind.NOTE)
     return [
-        {"datetime": _iso(e.at), "description": e.get_kind_display() + (f" → {State(e.to_state).label}" if e.to_state in State.values else ""), "type": e.kind}
+        {
+            "datetime": _iso(e.at),
+            "description": str(State(e.to_state).label) if e.to_state in State.values else e.get_kind_display(),
+            "type": e.kind,
+        }
         for e in events
     ]
 

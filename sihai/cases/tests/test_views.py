@@ -131,3 +131,24 @@ def test_counter_intake_needs_the_consent_reference(client_as: Callable[..., Cli
     other = worker.post("/workbench/requests/new/", {**form, "community_code": "530103004001", "consent_evidence": "F", "idempotency_key": "c2"})
     assert other.status_code == 200
     assert ServiceRequest.objects.count() == 1
+
+
+def test_the_api_submits_once_per_key_and_refuses_bad_input() -> None:
+    _resident, account = resident_with_account(CUIHU)
+    client = _resident_client(account.pk)
+    client.get("/requests/")  # a CSRF cookie
+    csrf = client.cookies["csrftoken"].value
+    payload = {"service": "policy_question", "description": "x", "answers": {"topic": "housing"}, "idempotency_key": "api-1"}
+    first = client.post("/api/v1/cases/mine", payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert first.status_code == 201
+    again = client.post("/api/v1/cases/mine", payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    assert again.json()["id"] == first.json()["id"]
+    bad = client.post(
+        "/api/v1/cases/mine", {**payload, "idempotency_key": "api-2", "answers": {}},
+        content_type="application/json", HTTP_X_CSRFTOKEN=csrf,
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "attribute.topic"
+    assert ServiceRequest.objects.count() == 1
+    mine = client.get(f"/api/v1/cases/mine/{first.json()['id']}").json()
+    assert [e["kind"] for e in mine["timeline"]] == ["submitted"]
