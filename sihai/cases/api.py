@@ -100,7 +100,9 @@ class RequestOut(Schema):
             timeline=None
             if events is None
             else [
-                EventOut(at=e.at, kind=e.kind, from_state=e.from_state, to_state=e.to_state, note=e.note)
+                EventOut(
+                    at=e.at, kind=e.kind, from_state=e.from_state, to_state=e.to_state, note=e.note
+                )
                 for e in events
             ],
         )
@@ -163,7 +165,9 @@ def service_list(request: HttpRequest) -> list[ServiceOut]:
 
 
 @router.post(
-    "/mine", response={201: RequestOut, 200: RequestOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
+    "/mine",
+    response={201: RequestOut, 200: RequestOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=RESIDENT,
 )
 def my_request_submit(request: HttpRequest, payload: RequestIn) -> Status[RequestOut]:
     """Ask (signed-in resident). The same ``idempotency_key`` again returns the first request."""
@@ -189,10 +193,14 @@ def my_request_submit(request: HttpRequest, payload: RequestIn) -> Status[Reques
 @router.get("/mine", response={200: list[RequestOut], 401: ErrorOut}, auth=RESIDENT)
 def my_requests(request: HttpRequest) -> list[RequestOut]:
     """My requests, newest first."""
-    return [RequestOut.of(r) for r in selectors.requests_of_account(account=_account(request))[:200]]
+    return [
+        RequestOut.of(r) for r in selectors.requests_of_account(account=_account(request))[:200]
+    ]
 
 
-@router.get("/mine/{request_id}", response={200: RequestOut, 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT)
+@router.get(
+    "/mine/{request_id}", response={200: RequestOut, 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
+)
 def my_request(request: HttpRequest, request_id: int) -> RequestOut:
     """One of my requests with its timeline (what I am shown)."""
     found = selectors.request_of_account(account=_account(request), request_id=request_id)
@@ -203,15 +211,23 @@ def my_request(request: HttpRequest, request_id: int) -> RequestOut:
 def inbox(request: HttpRequest, filters: Query[InboxQuery]) -> InboxOut:
     """Requests in my scope, earliest deadline first; pass ``next_cursor`` as ``after``."""
     page = selectors.inbox_for_actor(
-        actor=_staff(request), state=filters.state, category=filters.service, area=filters.area,
+        actor=_staff(request),
+        state=filters.state,
+        category=filters.service,
+        area=filters.area,
         cursor=filters.after,
     )
     return InboxOut(
         rows=[
             InboxRowOut(
-                id=r.pk, reference=r.reference, service=r.category_code, state=r.state,
-                community=r.community_id, department=r.department_code,
-                escalation_level=r.escalation_level, due_at=r.due_at,
+                id=r.pk,
+                reference=r.reference,
+                service=r.category_code,
+                state=r.state,
+                community=r.community_id,
+                department=r.department_code,
+                escalation_level=r.escalation_level,
+                due_at=r.due_at,
             )
             for r in page.rows
         ],
@@ -220,7 +236,9 @@ def inbox(request: HttpRequest, filters: Query[InboxQuery]) -> InboxOut:
 
 
 @router.post(
-    "/requests/{request_id}/move", response={200: RequestOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut}, auth=STAFF
+    "/requests/{request_id}/move",
+    response={200: RequestOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+    auth=STAFF,
 )
 def request_move(request: HttpRequest, request_id: int, payload: MoveIn) -> RequestOut:
     """Move a request along the transition table (refused with ``request.illegal_move``)."""

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sihai.cases.models import Datatype, ServiceCategory
+from sihai.cases.models import CategoryAttribute, Datatype, ServiceCategory
 from sihai.cases.services.intake import MAX_DESCRIPTION
 from sihai.cases.services.referrals import SHAREABLE
 from sihai.cases.states import State
 
-FIELD_FOR = {
+
+def _list_values(attr: CategoryAttribute) -> list[tuple[str, str]]:
+    return attr.choices()
+
+
+FIELD_FOR: dict[str, Callable[[CategoryAttribute], forms.Field]] = {
     Datatype.STRING: lambda a: forms.CharField(max_length=200),
-    Datatype.TEXT: lambda a: forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000),
+    Datatype.TEXT: lambda a: forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    ),
     Datatype.NUMBER: lambda a: forms.FloatField(),
     Datatype.DATETIME: lambda a: forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     ),
-    Datatype.SINGLEVALUELIST: lambda a: forms.ChoiceField(choices=[("", "—"), *a.choices()]),
+    Datatype.SINGLEVALUELIST: lambda a: forms.ChoiceField(choices=[("", "—"), *_list_values(a)]),
     Datatype.MULTIVALUELIST: lambda a: forms.MultipleChoiceField(
-        choices=a.choices(), widget=forms.CheckboxSelectMultiple
+        choices=_list_values(a), widget=forms.CheckboxSelectMultiple
     ),
 }
 
@@ -40,12 +48,23 @@ class RequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_DESCRIPTION + 1000,  # the service gives the message past 4,000
     )
-    address_string = forms.CharField(label=_("Address or place (optional)"), required=False, max_length=200)
-    media_url = forms.CharField(label=_("Link to a photo (optional)"), required=False, max_length=500)
-    contact_phone = forms.CharField(label=_("Phone number to call you back (optional)"), required=False, max_length=30)
+    address_string = forms.CharField(
+        label=_("Address or place (optional)"), required=False, max_length=200
+    )
+    media_url = forms.CharField(
+        label=_("Link to a photo (optional)"), required=False, max_length=500
+    )
+    contact_phone = forms.CharField(
+        label=_("Phone number to call you back (optional)"), required=False, max_length=30
+    )
 
     def __init__(
-        self, *args: Any, category: ServiceCategory, ask_community: bool, staff: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        category: ServiceCategory,
+        ask_community: bool,
+        staff: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.category = category
@@ -53,7 +72,7 @@ class RequestForm(forms.Form):
             self.initial["idempotency_key"] = uuid.uuid4().hex
         questions: dict[str, forms.Field] = {}
         for attr in category.attributes.all():
-            field = FIELD_FOR[Datatype(attr.datatype)](attr)
+            field = FIELD_FOR[attr.datatype](attr)
             field.label = attr.label + ("" if attr.required else " " + str(_("(optional)")))
             field.required = False
             questions[f"attr_{attr.code}"] = field
@@ -65,13 +84,20 @@ class RequestForm(forms.Form):
                 help_text=_("Not sure? Use “Which community am I in?”."),
             )
         if staff:
-            self.fields["contact_name"] = forms.CharField(label=_("Resident's name"), required=False, max_length=100)
+            self.fields["contact_name"] = forms.CharField(
+                label=_("Resident's name"), required=False, max_length=100
+            )
             self.fields["consent_evidence"] = forms.CharField(
-                label=_("Consent form reference (when acting for a resident)"), required=False, max_length=200
+                label=_("Consent form reference (when acting for a resident)"),
+                required=False,
+                max_length=200,
             )
             self.fields["channel"] = forms.ChoiceField(
                 label=_("Channel"),
-                choices=[("counter", _("Workstation counter")), ("phone", _("Phone / 12345 hotline"))],
+                choices=[
+                    ("counter", _("Workstation counter")),
+                    ("phone", _("Phone / 12345 hotline")),
+                ],
             )
         if category.private:
             del self.fields["media_url"]
@@ -86,31 +112,45 @@ class RequestForm(forms.Form):
 
 class MoveForm(forms.Form):
     to_state = forms.ChoiceField(label=_("New state"), choices=State.choices)
-    note = forms.CharField(label=_("Note to the requester"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note to the requester"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
     public = forms.BooleanField(label=_("Show to the requester"), required=False)
 
 
 class RerouteForm(forms.Form):
     community_code = forms.CharField(label=_("Community code"), required=False, max_length=12)
-    department_code = forms.CharField(label=_("Department code (blank: workstation)"), required=False, max_length=40)
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    department_code = forms.CharField(
+        label=_("Department code (blank: workstation)"), required=False, max_length=40
+    )
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class ReferForm(forms.Form):
-    to_department_code = forms.CharField(label=_("To department (code)"), required=False, max_length=40)
-    to_community_code = forms.CharField(label=_("Or to community (code)"), required=False, max_length=12)
+    to_department_code = forms.CharField(
+        label=_("To department (code)"), required=False, max_length=40
+    )
+    to_community_code = forms.CharField(
+        label=_("Or to community (code)"), required=False, max_length=12
+    )
     purpose = forms.CharField(label=_("What the receiver should do"), max_length=200)
-    fields = forms.MultipleChoiceField(
+    shared_fields = forms.MultipleChoiceField(
         label=_("Fields that travel"),
         choices=[(f, f) for f in SHAREABLE],
         widget=forms.CheckboxSelectMultiple,
     )
     override_reason = forms.CharField(
-        label=_("Reason to override the consent check (officers only)"), required=False, max_length=2000
+        label=_("Reason to override the consent check (officers only)"),
+        required=False,
+        max_length=2000,
     )
 
 
@@ -126,11 +166,20 @@ class RateForm(forms.Form):
         choices=[(n, str(n)) for n in range(5, 0, -1)],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("What is still not right?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("What is still not right?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class FollowUpForm(forms.Form):

@@ -77,9 +77,7 @@ def can(actor: Any, action: str | Action, request: ServiceRequest) -> bool:
 def get_for_actor(actor: Any, action: str | Action, request_id: int) -> ServiceRequest:
     """The request if the actor may ``action`` it; NotFound for missing and out of scope."""
     found = (
-        ServiceRequest.objects.select_related("category", "community")
-        .filter(pk=request_id)
-        .first()
+        ServiceRequest.objects.select_related("category", "community").filter(pk=request_id).first()
     )
     if found is None or not can(actor, action, found):
         raise NotFound(NotFound.default_message())

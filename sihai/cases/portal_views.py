@@ -64,22 +64,30 @@ def new(request: HttpRequest, code: str) -> HttpResponse:
             )
         except RequestInvalid as exc:
             for err_code, message in exc.errors:
-                field = f"attr_{err_code[10:]}" if err_code.startswith("attribute.") else {
-                    "request.description": "description",
-                    "request.media_url": "media_url",
-                    "request.community": "community_code",
-                }.get(err_code)
+                field = (
+                    f"attr_{err_code[10:]}"
+                    if err_code.startswith("attribute.")
+                    else {
+                        "request.description": "description",
+                        "request.media_url": "media_url",
+                        "request.community": "community_code",
+                    }.get(err_code)
+                )
                 form.add_error(field if field in form.fields else None, message)
         except InvalidInput as exc:
             form.add_error(None, str(exc.message))
         else:
             if account:
-                messages.success(request, _("Sent. Your reference is %(ref)s.") % {"ref": created.reference})
+                messages.success(
+                    request, _("Sent. Your reference is %(ref)s.") % {"ref": created.reference}
+                )
                 return redirect("cases_portal:detail", request_id=created.pk)
             if code_:
                 request.session[CODE_KEY] = {"reference": created.reference, "code": code_}
             return redirect("cases_portal:sent")
-    return render(request, "cases/portal_new.html", {"category": category, "form": form, "account": account})
+    return render(
+        request, "cases/portal_new.html", {"category": category, "form": form, "account": account}
+    )
 
 
 @never_cache
@@ -120,7 +128,9 @@ def rate(request: HttpRequest, request_id: int) -> HttpResponse:
         if not form.is_valid():
             raise InvalidInput(_("Choose a rating from 1 to 5."))
         services.request_rate(
-            actor=account, request_id=request_id, rating=form.cleaned_data["rating"],
+            actor=account,
+            request_id=request_id,
+            rating=form.cleaned_data["rating"],
             comment=form.cleaned_data["comment"],
         )
     except NotFound as exc:
@@ -165,5 +175,9 @@ def follow(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/portal_follow.html",
-        {"form": form, "req": found, "events": selectors.timeline(found, public_only=True) if found else []},
+        {
+            "form": form,
+            "req": found,
+            "events": selectors.timeline(found, public_only=True) if found else [],
+        },
     )

@@ -8,6 +8,7 @@ personas work); some overdue and escalated, some referred to a department. City 
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -17,8 +18,8 @@ from sihai.accounts.models import ResidentAccount, User
 from sihai.areas.models import AdministrativeArea
 from sihai.cases.models import (
     ConsentBasis,
-    Referral,
     ReferenceCounter,
+    Referral,
     RequestEvent,
     ServiceCategory,
     ServiceRequest,
@@ -28,7 +29,7 @@ from sihai.core.seeding import SeedContext, seeder
 
 DEMO_MINIMUM = 3_000
 BATCH = 5_000
-ANSWERS = {
+ANSWERS: dict[str, dict[str, Any]] = {
     "policy_question": {"topic": "schooling"},
     "application_help": {"services": ["residence_permit"]},
     "school_seat": {"child_stage": "primary"},
@@ -51,7 +52,7 @@ def category_facts() -> list[CategoryFacts]:
             response_hours=c.response_hours,
             resolution_hours=c.resolution_hours,
             department=c.department.code if c.department_id and c.department else "",
-            answers=ANSWERS.get(c.code, {}),
+            answers=dict(ANSWERS.get(c.code, {})),
         )
         for c in ServiceCategory.objects.select_related("department")
     ]
@@ -141,7 +142,10 @@ def seed_requests(ctx: SeedContext) -> None:
         rng = random.Random(f"{ctx.rng.random()}-requests")
         accounts = list(ResidentAccount.objects.values_list("pk", flat=True)[:1000])
         made = insert_histories(
-            rng=rng, count=target - have, communities=communities_for(ctx.scale.name), accounts=accounts
+            rng=rng,
+            count=target - have,
+            communities=communities_for(ctx.scale.name),
+            accounts=accounts,
         )
         ctx.note("service requests created", made)
     ctx.note("referrals created", _referrals(ctx))

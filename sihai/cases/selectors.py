@@ -1,4 +1,4 @@
-"""Reads of service requests: the staff inbox (keyset-paginated), one request, the requester's own."""
+"""Reads of service requests: the staff inbox (keyset-paginated), one request, the requester's."""
 
 from __future__ import annotations
 
@@ -56,10 +56,7 @@ def inbox_for_actor(
     ``area`` narrows to a code prefix (inside the scope, never beyond it).
     """
     qs = policies.visible_to(actor, CASE_VIEW)
-    if state:
-        qs = qs.filter(state=state)
-    else:
-        qs = qs.filter(state__in=list(OPEN_STATES))
+    qs = qs.filter(state=state) if state else qs.filter(state__in=list(OPEN_STATES))
     if category:
         qs = qs.filter(category_code=category)
     if area and area.isdigit():
@@ -79,7 +76,9 @@ def inbox_for_actor(
     return InboxPage(rows=rows, next_cursor=_cursor(rows[-1]) if more and rows else "")
 
 
-def request_get_for_actor(*, actor: Any, request_id: int, purpose: str = "case_handling") -> ServiceRequest:
+def request_get_for_actor(
+    *, actor: Any, request_id: int, purpose: str = "case_handling"
+) -> ServiceRequest:
     """One request for staff; the read of the requester's details is access-logged."""
     request = policies.get_for_actor(actor, CASE_VIEW, request_id)
     if request.resident_id is not None:
@@ -122,7 +121,11 @@ def requests_of_account(*, account: ResidentAccount) -> QuerySet[ServiceRequest]
 
 
 def request_of_account(*, account: ResidentAccount, request_id: int) -> ServiceRequest:
-    found = ServiceRequest.objects.select_related("category").filter(pk=request_id, account=account).first()
+    found = (
+        ServiceRequest.objects.select_related("category")
+        .filter(pk=request_id, account=account)
+        .first()
+    )
     if found is None:
         raise NotFound(NotFound.default_message())
     return found
@@ -132,7 +135,11 @@ def request_by_follow_up(*, reference: str, code: str) -> ServiceRequest:
     """An anonymous consultation, found by its reference and follow-up code (both needed)."""
     reference, code = reference.strip().upper(), code.strip()
     found = ServiceRequest.objects.select_related("category").filter(reference=reference).first()
-    if found is None or not found.follow_up_hash or found.follow_up_hash != follow_up_hash(reference, code):
+    if (
+        found is None
+        or not found.follow_up_hash
+        or found.follow_up_hash != follow_up_hash(reference, code)
+    ):
         raise NotFound(NotFound.default_message())
     return found
 

@@ -11,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")  # received, not yet taken by a unit; response clock runs
+    SUBMITTED = (
+        "submitted",
+        _("Submitted"),
+    )  # received, not yet taken by a unit; response clock runs
     ACCEPTED = "accepted", _("Accepted")  # a unit took it (the response); resolution clock runs
     IN_PROGRESS = "in_progress", _("In progress")  # someone is working on it
     WAITING = "waiting", _("Waiting for the resident")  # needs something from the requester

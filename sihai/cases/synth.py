@@ -33,7 +33,10 @@ OUTCOMES: list[tuple[str, int]] = [
 RATINGS = [5] * 50 + [4] * 25 + [3] * 12 + [2] * 8 + [1] * 5
 LEVEL_NAMES = ("community", "subdistrict", "district", "city")
 DESCRIPTIONS: dict[str, list[str]] = {
-    "policy_question": ["外地户籍的孩子在昆明上学需要什么条件？", "居住证满一年后可以享受哪些服务？"],
+    "policy_question": [
+        "外地户籍的孩子在昆明上学需要什么条件？",
+        "居住证满一年后可以享受哪些服务？",
+    ],
     "application_help": ["想办理居住证，不会填表，能帮忙吗？", "帮我看看公租房的材料齐不齐。"],
     "school_seat": ["孩子明年上小学，需要准备哪些材料？", "转学到五华区的学校怎么办理？"],
     "medical_insurance": ["医保异地就医备案怎么办？", "住院费用报销需要什么材料？"],
@@ -42,7 +45,10 @@ DESCRIPTIONS: dict[str, list[str]] = {
     "rental_housing": ["想申请公租房，外地户籍可以吗？"],
     "dispute": ["和房东因押金发生纠纷，希望社区调解。", "楼上漏水，邻居不愿意修。"],
     "legal_aid": ["被公司辞退没有补偿，想申请法律援助。"],
-    "language_help": ["办事需要彝语翻译，周三上午可以吗？", "I need an interpreter for the hospital visit."],
+    "language_help": [
+        "办事需要彝语翻译，周三上午可以吗？",
+        "I need an interpreter for the hospital visit.",
+    ],
     "facility_broken": ["工作站门口的无障碍坡道破损了。", "实践中心卫生间的灯坏了。"],
     "service_point_info": ["服务点电话打不通，开放时间写错了。"],
 }
@@ -68,7 +74,7 @@ def _outcome(rng: random.Random) -> str:
     return State.CLOSED
 
 
-def histories(
+def histories(  # noqa: PLR0912, PLR0915  (one request's life, told in order)
     *,
     rng: random.Random,
     count: int,
@@ -114,7 +120,9 @@ def histories(
         current = State.SUBMITTED
         if state != State.SUBMITTED:
             late = rng.random() < 0.12
-            span = (response_due - submitted) * (rng.uniform(1.05, 2.0) if late else rng.uniform(0.05, 0.9))
+            span = (response_due - submitted) * (
+                rng.uniform(1.05, 2.0) if late else rng.uniform(0.05, 0.9)
+            )
             first_response = min(submitted + span, now)
             to = State.REJECTED if state == State.REJECTED else State.ACCEPTED
             note = "不属于本平台受理范围，已告知居民拨打12345。" if to == State.REJECTED else ""
@@ -123,7 +131,14 @@ def histories(
             if to == State.REJECTED:
                 closed = first_response
         last = first_response or submitted
-        if state in {State.IN_PROGRESS, State.WAITING, State.REFERRED, State.RESOLVED, State.CLOSED, State.REOPENED}:
+        if state in {
+            State.IN_PROGRESS,
+            State.WAITING,
+            State.REFERRED,
+            State.RESOLVED,
+            State.CLOSED,
+            State.REOPENED,
+        }:
             moment = at(rng.uniform(0.02, 0.2), last)
             events.append((moment, "moved", current, State.IN_PROGRESS, "", True))
             current, last = State.IN_PROGRESS, moment
@@ -143,7 +158,9 @@ def histories(
                 moment = at(rng.uniform(0.05, 0.4), last)
                 rating = rng.choice(RATINGS) if rng.random() < 0.8 else None
                 kind = "rated" if rating else "moved"
-                events.append((moment, kind, current, State.CLOSED, f"{rating}/5" if rating else "", True))
+                events.append(
+                    (moment, kind, current, State.CLOSED, f"{rating}/5" if rating else "", True)
+                )
                 current, closed = State.CLOSED, moment
             if state == State.REOPENED:
                 moment = at(rng.uniform(0.05, 0.4), last)
@@ -163,19 +180,27 @@ def histories(
                 moment = min(due + datetime.timedelta(days=5 * step, hours=1), now)
                 events.append((moment, "escalated", "", "", LEVEL_NAMES[step + 1], False))
                 escalated_at = moment
-            due = calendar.add_working_hours(escalated_at or now, category.response_hours) if level < 3 else due
+            due = (
+                calendar.add_working_hours(escalated_at or now, category.response_hours)
+                if level < 3
+                else due
+            )
         row = {
             "id": first_pk + n,
             "reference": f"KM-{year}-{first_number + n:06d}",
             "category_id": category.pk,
             "category_code": category.code,
             "state": current,
-            "channel": rng.choice(["portal", "portal", "portal", "anonymous", "counter", "phone", "phone"]),
+            "channel": rng.choice(
+                ["portal", "portal", "portal", "anonymous", "counter", "phone", "phone"]
+            ),
             "community_id": community,
             "department_code": category.department,
             "escalation_level": level,
             "private": category.private,
-            "account_id": accounts[rng.randrange(len(accounts))] if accounts and rng.random() < 0.2 else None,
+            "account_id": accounts[rng.randrange(len(accounts))]
+            if accounts and rng.random() < 0.2
+            else None,
             "description": rng.choice(DESCRIPTIONS.get(category.code, ["请帮忙。"])),
             "attributes": category.answers,
             "submitted_at": submitted,

@@ -15,7 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sihai.accounts.models import User
 from sihai.cases import policies, selectors, services
-from sihai.cases.forms import DecideForm, MoveForm, NoteForm, RateForm, ReferForm, RequestForm, RerouteForm
+from sihai.cases.forms import (
+    DecideForm,
+    MoveForm,
+    NoteForm,
+    RateForm,
+    ReferForm,
+    RequestForm,
+    RerouteForm,
+)
 from sihai.cases.models import ServiceCategory
 from sihai.cases.policies import CASE_HANDLE, CASE_INTAKE, CASE_VIEW
 from sihai.cases.services import RequestInput, RequestInvalid
@@ -37,7 +45,9 @@ def _colleagues(user: User) -> list[User]:
     found = User.objects.filter(is_active=True, role_assignments__role__isnull=False).distinct()
     return [
         u
-        for u in found.filter(role_assignments__area__code__startswith=roots[0] if roots else "-")[:200]
+        for u in found.filter(role_assignments__area__code__startswith=roots[0] if roots else "-")[
+            :200
+        ]
         if has_action(u, CASE_HANDLE)
     ]
 
@@ -123,7 +133,9 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "refer_form": ReferForm(),
             "rate_form": RateForm(),
             "decide_form": DecideForm(),
-            "referrals": [(r, policies.addressed_to(user, r) and r.state == "pending") for r in referrals],
+            "referrals": [
+                (r, policies.addressed_to(user, r) and r.state == "pending") for r in referrals
+            ],
         },
     )
 
@@ -148,7 +160,9 @@ def move(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda user: services.request_transition(
-            actor=user, request_id=request_id, to_state=request.POST.get("to_state", ""),
+            actor=user,
+            request_id=request_id,
+            to_state=request.POST.get("to_state", ""),
             note=request.POST.get("note", ""),
         ),
     )
@@ -161,7 +175,9 @@ def note(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda user: services.request_note(
-            actor=user, request_id=request_id, note=request.POST.get("note", ""),
+            actor=user,
+            request_id=request_id,
+            note=request.POST.get("note", ""),
             public=request.POST.get("public") == "on",
         ),
     )
@@ -175,7 +191,9 @@ def reroute(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda user: services.request_reroute(
-            actor=user, request_id=request_id, reason=request.POST.get("reason", ""),
+            actor=user,
+            request_id=request_id,
+            reason=request.POST.get("reason", ""),
             community_code=request.POST.get("community_code") or None,
             department_code=dept if dept is not None else None,
         ),
@@ -189,8 +207,10 @@ def refer(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda user: services.referral_create(
-            actor=user, request_id=request_id, purpose=request.POST.get("purpose", ""),
-            fields=request.POST.getlist("fields"),
+            actor=user,
+            request_id=request_id,
+            purpose=request.POST.get("purpose", ""),
+            fields=request.POST.getlist("shared_fields"),
             to_department_code=request.POST.get("to_department_code", "").strip(),
             to_community_code=request.POST.get("to_community_code", "").strip(),
             override_reason=request.POST.get("override_reason", ""),
@@ -207,7 +227,9 @@ def rate(request: HttpRequest, request_id: int) -> HttpResponse:
         request,
         request_id,
         lambda user: services.request_rate(
-            actor=user, request_id=request_id, rating=int(rating) if rating.isdigit() else 0,
+            actor=user,
+            request_id=request_id,
+            rating=int(rating) if rating.isdigit() else 0,
             comment=request.POST.get("comment", ""),
         ),
     )
@@ -220,7 +242,9 @@ def decide(request: HttpRequest, request_id: int, referral_id: int) -> HttpRespo
         request,
         request_id,
         lambda user: services.referral_decide(
-            actor=user, referral_id=referral_id, accept=request.POST.get("accept") == "yes",
+            actor=user,
+            referral_id=referral_id,
+            accept=request.POST.get("accept") == "yes",
             reason=request.POST.get("reason", ""),
         ),
     )
@@ -258,7 +282,9 @@ def intake(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     created, _code = services.request_submit(
-                        actor=user, data=data, channel=form.cleaned_data["channel"],
+                        actor=user,
+                        data=data,
+                        channel=form.cleaned_data["channel"],
                         consent_evidence=evidence,
                     )
                 except RequestInvalid as exc:
@@ -267,7 +293,9 @@ def intake(request: HttpRequest) -> HttpResponse:
                 except (InvalidInput, NotAllowed) as exc:
                     form.add_error(None, str(exc.message))
                 else:
-                    messages.success(request, _("Recorded as %(ref)s.") % {"ref": created.reference})
+                    messages.success(
+                        request, _("Recorded as %(ref)s.") % {"ref": created.reference}
+                    )
                     return redirect("cases:detail", request_id=created.pk)
     return render(
         request, "cases/intake.html", {"categories": categories, "category": category, "form": form}

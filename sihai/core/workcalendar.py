@@ -78,7 +78,7 @@ class WorkCalendar:
     def is_working_day(self, day: datetime.date) -> bool:
         if day in self.makeup_workdays:
             return True
-        return day.weekday() < 5 and day not in self.holidays  # noqa: PLR2004  (Sat, Sun)
+        return day.weekday() < 5 and day not in self.holidays
 
     def add_working_hours(self, start: datetime.datetime, hours: float) -> datetime.datetime:
         """The moment ``hours`` of office time after ``start`` (aware; answered in ``tz``)."""

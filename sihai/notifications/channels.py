@@ -41,7 +41,9 @@ class ConsoleChannel:
 
         # Logged without the recipient in full: logs are not a place for personal data.
         logger.info("notification (console)", extra={"channel": self.name, "template": template})
-        return str(OutboxMessage.objects.create(channel=self.name, recipient=recipient, body=body).pk)
+        return str(
+            OutboxMessage.objects.create(channel=self.name, recipient=recipient, body=body).pk
+        )
 
 
 class SmsChannel:
@@ -65,7 +67,7 @@ class WeChatChannel:
             "https://api.weixin.qq.com/cgi-bin/message/subscribe/send?access_token="
             + settings.SIHAI_WECHAT_ACCESS_TOKEN
         )
-        request = urllib.request.Request(  # noqa: S310  (fixed https endpoint)
+        request = urllib.request.Request(
             url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
         )
         try:

@@ -10,7 +10,7 @@ from sihai.open311.services import api_key_issue
 
 # Published like the demo password: accepted only because the demo seeded it.
 DEMO_PARTNER = "昆明12345热线系统 (demo)"
-DEMO_API_KEY = "o311_demo_km12345_partner_key"  # noqa: S105  (demo only, published)
+DEMO_API_KEY = "o311_demo_km12345_partner_key"
 
 
 @seeder("open311_partner", order=65)

@@ -67,7 +67,7 @@ def api_key_check(key: str) -> ApiKey | None:
         return None
     found = ApiKey.objects.filter(key_hash=_hash(key), revoked_at__isnull=True).first()
     if found is not None and (
-        found.last_used_at is None or (timezone.now() - found.last_used_at).total_seconds() > 60  # noqa: PLR2004
+        found.last_used_at is None or (timezone.now() - found.last_used_at).total_seconds() > 60
     ):
         ApiKey.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
     return found

@@ -175,7 +175,9 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     lat, long = _float(_param(request, "lat")), _float(_param(request, "long"))
     address_id = _param(request, "address_id")
     problems: list[tuple[str, str]] = []
-    if not (address_id or _param(request, "address_string") or (lat is not None and long is not None)):
+    if not (
+        address_id or _param(request, "address_string") or (lat is not None and long is not None)
+    ):
         problems.append(("400", _("Give a location: lat and long, address_string or address_id.")))
     if not address_id:
         problems.append(("400", _("address_id must be the 12-digit community code.")))
@@ -194,7 +196,8 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         media_url=_param(request, "media_url"),
         contact_name=name,
         contact_phone=_param(request, "phone"),
-        idempotency_key=_param(request, "device_id") and f"{_param(request, 'device_id')}:{request.POST.get('description', '')[:200]}",
+        idempotency_key=_param(request, "device_id")
+        and f"{_param(request, 'device_id')}:{request.POST.get('description', '')[:200]}",
     )
     try:
         created, _code = case_services.request_submit(
@@ -207,17 +210,22 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     except InvalidInput as exc:
         return formats.errors(fmt, 400, [("400", str(exc.message))])
     if created.open311_token is None:
-        ServiceRequest.objects.filter(pk=created.pk, open311_token__isnull=True).update(open311_token=token)
+        ServiceRequest.objects.filter(pk=created.pk, open311_token__isnull=True).update(
+            open311_token=token
+        )
         created.refresh_from_db(fields=["open311_token"])
     answer = [
         {
             "service_request_id": created.reference,
             "token": created.open311_token,
-            "service_notice": _("Answered within %(h)d working hours.") % {"h": created.category.response_hours},
+            "service_notice": _("Answered within %(h)d working hours.")
+            % {"h": created.category.response_hours},
             "account_id": _param(request, "account_id") or None,
         }
     ]
-    return formats.render(answer, fmt, root="service_requests", status=201 if fmt == "json" else 200)
+    return formats.render(
+        answer, fmt, root="service_requests", status=201 if fmt == "json" else 200
+    )
 
 
 def _public(qs: QuerySet[ServiceRequest]) -> QuerySet[ServiceRequest]:
@@ -229,7 +237,9 @@ def _notes(request: ServiceRequest) -> list[dict[str, Any]]:
     return [
         {
             "datetime": _iso(e.at),
-            "description": str(State(e.to_state).label) if e.to_state in State.values else e.get_kind_display(),
+            "description": str(State(e.to_state).label)
+            if e.to_state in State.values
+            else e.get_kind_display(),
             "type": e.kind,
         }
         for e in events
@@ -275,7 +285,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = [x.strip() for x in _param(request, "service_request_id").split(",") if x.strip()]
     page, page_size = _int(_param(request, "page"), 1), _int(_param(request, "page_size"), 50)
     if page < 1 or page_size < 1:
-        return formats.errors(fmt, 400, [("400", _("page and page_size must be positive whole numbers."))])
+        return formats.errors(
+            fmt, 400, [("400", _("page and page_size must be positive whole numbers."))]
+        )
     page_size = min(page_size, MAX_PAGE_SIZE)
     if ids:
         qs = qs.filter(reference__in=ids[:MAX_PAGE_SIZE])
@@ -303,7 +315,9 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
             qs = qs.filter(submitted_at__lte=end_at)
     extensions = _param(request, "extensions").lower() == "true"
     rows = qs.order_by("-submitted_at", "-id")[(page - 1) * page_size : page * page_size]
-    return formats.render([_row(r, extensions=extensions) for r in rows], fmt, root="service_requests")
+    return formats.render(
+        [_row(r, extensions=extensions) for r in rows], fmt, root="service_requests"
+    )
 
 
 @open311
@@ -323,5 +337,3 @@ def token(request: HttpRequest, token: str, *, fmt: str) -> HttpResponse:
     return formats.render(
         [{"service_request_id": found.reference, "token": token}], fmt, root="service_requests"
     )
-
-

@@ -72,8 +72,10 @@ def media_url_clean(raw: str) -> tuple[str, bool]:
     if not url:
         return "", False
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500:  # noqa: PLR2004
-        raise RequestInvalid([("request.media_url", _("The photo link must be an http(s) address."))])
+    if parts.scheme not in {"http", "https"} or not parts.hostname or len(url) > 500:
+        raise RequestInvalid(
+            [("request.media_url", _("The photo link must be an http(s) address."))]
+        )
     host = parts.hostname
     try:
         private = not ipaddress.ip_address(host).is_global
@@ -82,7 +84,7 @@ def media_url_clean(raw: str) -> tuple[str, bool]:
     return url, private
 
 
-def _attribute_value(attr: CategoryAttribute, raw: Any) -> tuple[Any, str | None]:
+def _attribute_value(attr: CategoryAttribute, raw: Any) -> tuple[Any, str | None]:  # noqa: PLR0911  (one return per datatype)
     """The stored form of one answer, or an error message."""
     keys = {v["key"] for v in attr.values}
     if attr.datatype == Datatype.MULTIVALUELIST:
@@ -125,7 +127,9 @@ def attributes_clean(
     errors: list[tuple[str, str]] = []
     for attr in category.attributes.all():
         supplied = raw.get(attr.code)
-        value, error = (None, None) if supplied in (None, "", []) else _attribute_value(attr, supplied)
+        value, error = (
+            (None, None) if supplied in (None, "", []) else _attribute_value(attr, supplied)
+        )
         if error:
             errors.append((f"attribute.{attr.code}", error))
         elif value in (None, []):
@@ -143,15 +147,12 @@ def attributes_clean(
 
 def route(category: ServiceCategory, community_code: str) -> str:
     """The department a request goes to ("" = the community workstation): area × category."""
-    rules = {
-        r.area_code: r.department_code
-        for r in RoutingRule.objects.filter(category=category)
-    }
+    rules = {r.area_code: r.department_code for r in RoutingRule.objects.filter(category=category)}
     for length in (12, 9, 6, 4):
         code = community_code[:length]
         if code in rules:
             return rules[code]
-    return category.department.code if category.department_id else ""
+    return category.department.code if category.department is not None else ""
 
 
 def next_reference(year: int) -> str:
@@ -173,7 +174,7 @@ def _idempotency(actor: Any, key: str) -> str | None:
 
 
 @transaction.atomic
-def request_submit(
+def request_submit(  # noqa: PLR0912, PLR0915  (every channel's checks, in one readable pass)
     *,
     actor: Any,
     data: RequestInput,

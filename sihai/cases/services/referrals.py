@@ -40,7 +40,7 @@ def _shared(request: ServiceRequest, fields: list[str]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def referral_create(
+def referral_create(  # noqa: PLR0912  (the consent gate reads best as one ladder)
     *,
     actor: User,
     request_id: int,
@@ -79,10 +79,14 @@ def referral_create(
             raise InvalidInput(_("Unknown department."), code="referral.receiver")
         area = to_area_code or request.community_id[:6]
         if not request.community_id.startswith(area):
-            raise InvalidInput(_("Choose a department over the request's area."), code="referral.receiver")
+            raise InvalidInput(
+                _("Choose a department over the request's area."), code="referral.receiver"
+            )
         if PERSONAL & set(fields):
             resident = request.resident
-            if resident is not None and consent_active(resident, Purpose.DEPARTMENT_SHARING, department):
+            if resident is not None and consent_active(
+                resident, Purpose.DEPARTMENT_SHARING, department
+            ):
                 basis = ConsentBasis.CONSENT
             elif not override_reason.strip():
                 raise NotAllowed(
@@ -112,7 +116,9 @@ def referral_create(
         purpose=purpose,
         shared=_shared(request, fields),
         consent_basis=basis,
-        override_reason=override_reason.strip()[:MAX_NOTE] if basis == ConsentBasis.OVERRIDE else "",
+        override_reason=override_reason.strip()[:MAX_NOTE]
+        if basis == ConsentBasis.OVERRIDE
+        else "",
         created_by=actor,
     )
     now = timezone.now()
@@ -152,12 +158,13 @@ def referral_create(
 
 
 @transaction.atomic
-def referral_decide(
-    *, actor: User, referral_id: int, accept: bool, reason: str = ""
-) -> Referral:
+def referral_decide(*, actor: User, referral_id: int, accept: bool, reason: str = "") -> Referral:
     """The addressee accepts or declines (with a reason); no one else may answer."""
     referral = (
-        Referral.objects.select_for_update().select_related("request").filter(pk=referral_id).first()
+        Referral.objects.select_for_update()
+        .select_related("request")
+        .filter(pk=referral_id)
+        .first()
     )
     if referral is None or not policies.can(actor, CASE_HANDLE, referral.request):
         raise NotFound(NotFound.default_message())

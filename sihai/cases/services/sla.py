@@ -25,7 +25,10 @@ REMIND_BEFORE = datetime.timedelta(hours=2)
 BATCH = 2000
 
 
-def _batch(now: datetime.datetime, after: tuple[datetime.datetime, int] | None) -> list[tuple[int, int, datetime.datetime, str, str, int]]:
+Row = tuple[int, int, datetime.datetime, str, str, int]
+
+
+def _batch(now: datetime.datetime, after: tuple[datetime.datetime, int] | None) -> list[Row]:
     qs = ServiceRequest.objects.filter(
         state__in=list(OPEN_STATES), due_at__lt=now, escalation_level__lt=TOP_LEVEL
     )
@@ -34,11 +37,18 @@ def _batch(now: datetime.datetime, after: tuple[datetime.datetime, int] | None) 
     qs = qs.order_by("due_at", "id")
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(
-        qs.values_list(
-            "id", "escalation_level", "due_at", "community_id", "category_code", "category__response_hours"
+    # due_at is never null here (filtered on it), so the rows are ``Row``s.
+    rows: list[Row] = list(
+        qs.values_list(  # type: ignore[arg-type]
+            "id",
+            "escalation_level",
+            "due_at",
+            "community_id",
+            "category_code",
+            "category__response_hours",
         )[:BATCH]
     )
+    return rows
 
 
 def escalation_sweep(*, now: datetime.datetime | None = None) -> int:
@@ -92,7 +102,11 @@ def escalation_sweep(*, now: datetime.datetime | None = None) -> int:
                 action="cases.escalated",
                 target_type="cases.servicerequest",
                 target_id=f"{rows[0][0]}…{rows[-1][0]}",
-                changes={"count": len(rows), "ids": [r[0] for r in rows][:50], "at": now.isoformat()},
+                changes={
+                    "count": len(rows),
+                    "ids": [r[0] for r in rows][:50],
+                    "at": now.isoformat(),
+                },
             )
             total += len(rows)
     return total
@@ -130,7 +144,7 @@ def reminder_sweep(*, now: datetime.datetime | None = None) -> int:
                 recipient=request.assignee.email,
                 template="case_due_soon",
                 params={"ref": request.reference},
-                body=f"{request.reference}: due {timezone.localtime(request.due_at):%Y-%m-%d %H:%M}",
+                body=f"{request.reference}: {timezone.localtime(request.due_at):%Y-%m-%d %H:%M}",
             )
         count += 1
     return count

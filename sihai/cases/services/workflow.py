@@ -68,7 +68,15 @@ def request_transition(
     now = timezone.now()
     from_state = apply_move(request, to_state, now=now)
     request.save()
-    add_event(request, kind=EventKind.MOVED, actor=actor, from_state=from_state, to_state=to_state, note=note, at=now)
+    add_event(
+        request,
+        kind=EventKind.MOVED,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        at=now,
+    )
     audit.record(
         actor=actor,
         action="cases.moved",
@@ -219,7 +227,10 @@ def request_rate(
         action="cases.rated",
         target=request,
         area_code=request.community_id,
-        changes={"rating": rating, "by": "requester" if isinstance(actor, ResidentAccount) else "follow-up call"},
+        changes={
+            "rating": rating,
+            "by": "requester" if isinstance(actor, ResidentAccount) else "follow-up call",
+        },
     )
     return request
 
@@ -248,7 +259,13 @@ def request_reopen(*, actor: ResidentAccount, request_id: int, reason: str) -> S
     refresh_due(request)
     request.save()
     add_event(
-        request, kind=EventKind.MOVED, actor=actor, from_state=from_state, to_state=State.REOPENED, note=reason, at=now
+        request,
+        kind=EventKind.MOVED,
+        actor=actor,
+        from_state=from_state,
+        to_state=State.REOPENED,
+        note=reason,
+        at=now,
     )
     audit.record(
         actor=actor,

@@ -1,4 +1,4 @@
-"""Intake, the workflow, referrals, SLA: writes with their timeline and audit, refusals that write nothing."""
+"""Intake, workflow, referrals, SLA: writes with timeline and audit; refusals write nothing."""
 
 from __future__ import annotations
 
@@ -49,9 +49,14 @@ def test_a_resident_submits_and_gets_a_reference_deadlines_and_a_timeline() -> N
     assert request.due_at == request.response_due
     event = RequestEvent.objects.get(request=request)
     assert (event.kind, event.to_state, event.community_code, event.category_code) == (
-        "submitted", "submitted", CUIHU, "policy_question"
+        "submitted",
+        "submitted",
+        CUIHU,
+        "policy_question",
     )
-    assert AuditEntry.objects.filter(action="cases.submitted", target_id=str(request.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="cases.submitted", target_id=str(request.pk)).count() == 1
+    )
 
 
 def test_routing_sends_a_department_category_to_the_department() -> None:
@@ -63,7 +68,9 @@ def test_an_anonymous_consultation_is_followed_by_reference_and_code() -> None:
     request, code = services.request_submit(
         actor=None,
         data=RequestInput(
-            category_code="policy_question", description="医保怎么办？", community_code=CUIHU,
+            category_code="policy_question",
+            description="医保怎么办？",
+            community_code=CUIHU,
             attributes={"topic": "insurance"},
         ),
         channel=Channel.ANONYMOUS,
@@ -71,13 +78,17 @@ def test_an_anonymous_consultation_is_followed_by_reference_and_code() -> None:
     assert len(code) == 8
     assert selectors.request_by_follow_up(reference=request.reference, code=code) == request
     with pytest.raises(NotFound):
-        selectors.request_by_follow_up(reference=request.reference, code="00000000" if code != "00000000" else "1")
+        selectors.request_by_follow_up(
+            reference=request.reference, code="00000000" if code != "00000000" else "1"
+        )
 
 
 def test_the_same_idempotency_key_makes_one_request() -> None:
     _resident, account = resident_with_account(CUIHU)
     data = RequestInput(
-        category_code="policy_question", description="x", attributes={"topic": "housing"},
+        category_code="policy_question",
+        description="x",
+        attributes={"topic": "housing"},
         idempotency_key="form-123",
     )
     first, _ = services.request_submit(actor=account, data=data, channel=Channel.PORTAL)
@@ -104,7 +115,9 @@ def test_bad_input_is_refused_and_nothing_is_written(
         services.request_submit(
             actor=None,
             data=RequestInput(
-                category_code=category, description=description, community_code=CUIHU,
+                category_code=category,
+                description=description,
+                community_code=CUIHU,
                 attributes=attributes,
             ),
             channel=Channel.ANONYMOUS,
@@ -139,7 +152,9 @@ def test_the_workflow_follows_the_table_and_refuses_illegal_moves(
     request.refresh_from_db()
     assert request.first_response_at is not None
     assert request.due_at == request.resolution_due
-    services.request_transition(actor=worker, request_id=request.pk, to_state="resolved", note="答复了")
+    services.request_transition(
+        actor=worker, request_id=request.pk, to_state="resolved", note="答复了"
+    )
     request.refresh_from_db()
     assert request.state == "resolved"
     assert request.resolved_at is not None
@@ -163,14 +178,16 @@ def test_rating_someone_elses_request_is_not_found() -> None:
     _r1, owner = resident_with_account(CUIHU)
     _r2, other = resident_with_account(CUIHU)
     request = request_in(CUIHU, actor=owner, channel=Channel.PORTAL)
-    ServiceRequest.objects.filter(pk=request.pk).update(state="resolved", resolved_at=request.submitted_at)
+    ServiceRequest.objects.filter(pk=request.pk).update(
+        state="resolved", resolved_at=request.submitted_at
+    )
     with pytest.raises(NotFound):
         services.request_rate(actor=other, request_id=request.pk, rating=5)
     request.refresh_from_db()
     assert request.rating is None
     services.request_rate(actor=owner, request_id=request.pk, rating=4, comment="谢谢")
-    request.refresh_from_db()
-    assert (request.rating, request.state) == (4, "closed")
+    rated = ServiceRequest.objects.get(pk=request.pk)
+    assert (rated.rating, rated.state) == (4, "closed")
     services.request_reopen(actor=owner, request_id=request.pk, reason="还是没解决")
     request.refresh_from_db()
     assert (request.state, request.rating) == ("reopened", None)
@@ -184,24 +201,36 @@ def test_referral_needs_consent_or_an_officers_override(persona: Callable[[str],
     before = (Referral.objects.count(), AuditEntry.objects.count())
     with pytest.raises(NotAllowed) as caught:
         services.referral_create(
-            actor=worker, request_id=request.pk, purpose="学位", fields=["description", "contact_phone"],
+            actor=worker,
+            request_id=request.pk,
+            purpose="学位",
+            fields=["description", "contact_phone"],
             to_department_code="education",
         )
     assert caught.value.code == "referral.no_consent"
     with pytest.raises(NotAllowed) as caught:
         services.referral_create(
-            actor=worker, request_id=request.pk, purpose="学位", fields=["description", "contact_phone"],
-            to_department_code="education", override_reason="urgent",
+            actor=worker,
+            request_id=request.pk,
+            purpose="学位",
+            fields=["description", "contact_phone"],
+            to_department_code="education",
+            override_reason="urgent",
         )
     assert caught.value.code == "referral.override_denied"
     assert (Referral.objects.count(), AuditEntry.objects.count()) == before
     # Consent given: the contact details may travel.
     Consent.objects.create(
-        resident=resident, purpose="department_sharing", channel="portal",
+        resident=resident,
+        purpose="department_sharing",
+        channel="portal",
         department_id=persona("edu_wuhua").active_assignments()[0].department_id,
     )
     referral = services.referral_create(
-        actor=worker, request_id=request.pk, purpose="学位", fields=["description", "contact_phone"],
+        actor=worker,
+        request_id=request.pk,
+        purpose="学位",
+        fields=["description", "contact_phone"],
         to_department_code="education",
     )
     assert referral.consent_basis == "consent"
@@ -209,9 +238,13 @@ def test_referral_needs_consent_or_an_officers_override(persona: Callable[[str],
     assert referral.to_area_code == "530102"
     # The wrong receiver cannot answer; the addressee can.
     with pytest.raises((NotFound, NotAllowed)):
-        services.referral_decide(actor=persona("insurance_city"), referral_id=referral.pk, accept=True)
+        services.referral_decide(
+            actor=persona("insurance_city"), referral_id=referral.pk, accept=True
+        )
     with pytest.raises(NotAllowed):
-        services.referral_decide(actor=persona("wuhua_officer"), referral_id=referral.pk, accept=True)
+        services.referral_decide(
+            actor=persona("wuhua_officer"), referral_id=referral.pk, accept=True
+        )
     with pytest.raises(InvalidInput):
         services.referral_decide(actor=persona("edu_wuhua"), referral_id=referral.pk, accept=False)
     services.referral_decide(actor=persona("edu_wuhua"), referral_id=referral.pk, accept=True)
@@ -219,37 +252,54 @@ def test_referral_needs_consent_or_an_officers_override(persona: Callable[[str],
     assert (request.state, request.department_code) == ("in_progress", "education")
 
 
-def test_an_officer_overrides_with_a_reason_and_it_is_audited(persona: Callable[[str], User]) -> None:
+def test_an_officer_overrides_with_a_reason_and_it_is_audited(
+    persona: Callable[[str], User],
+) -> None:
     request = request_in(CUIHU, contact_phone="+8613900000000")
     officer = persona("huashan_officer")
     services.request_transition(actor=officer, request_id=request.pk, to_state="accepted")
     referral = services.referral_create(
-        actor=officer, request_id=request.pk, purpose="欠薪", fields=["contact_phone"],
-        to_department_code="human_resources", override_reason="工资拖欠，居民电话同意",
+        actor=officer,
+        request_id=request.pk,
+        purpose="欠薪",
+        fields=["contact_phone"],
+        to_department_code="human_resources",
+        override_reason="工资拖欠，居民电话同意",
     )
     assert referral.consent_basis == "override"
-    assert AuditEntry.objects.filter(action="cases.consent_overridden", target_id=str(referral.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="cases.consent_overridden", target_id=str(referral.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_escalation_goes_up_one_level_per_missed_deadline_and_is_idempotent() -> None:
     request = request_in(CUIHU)
-    late = request.due_at + datetime.timedelta(days=30)  # type: ignore[operator]
+    assert request.due_at is not None
+    late = request.due_at + datetime.timedelta(days=30)
     assert services.escalation_sweep(now=late) == 1
     assert services.escalation_sweep(now=late) == 0
     request.refresh_from_db()
     assert request.escalation_level == 1
     assert request.unit_code == "530102001"
-    assert request.due_at > late  # type: ignore[operator]
-    later = request.due_at + datetime.timedelta(days=30)  # type: ignore[operator]
+    assert request.due_at is not None
+    assert request.due_at > late
+    later = request.due_at + datetime.timedelta(days=30)
     services.escalation_sweep(now=later)
     request.refresh_from_db()
     assert request.unit_code == "530102"
     assert list(
-        RequestEvent.objects.filter(request=request, kind="escalated").values_list("note", flat=True)
+        RequestEvent.objects.filter(request=request, kind="escalated").values_list(
+            "note", flat=True
+        )
     ) == ["subdistrict", "district"]
 
 
-def test_inbox_is_scoped_sorted_by_deadline_and_keyset_paginated(persona: Callable[[str], User]) -> None:
+def test_inbox_is_scoped_sorted_by_deadline_and_keyset_paginated(
+    persona: Callable[[str], User],
+) -> None:
     for _ in range(5):
         request_in(CUIHU)
     request_in(XIAOBA)

@@ -30,7 +30,11 @@ def test_a_signed_in_resident_asks_and_sees_the_timeline() -> None:
     page = client.get("/requests/new/policy_question/")
     assert page.status_code == 200
     key = page.context["form"].initial["idempotency_key"]
-    form = {"attr_topic": "schooling", "description": "<script>x</script>入学", "idempotency_key": key}
+    form = {
+        "attr_topic": "schooling",
+        "description": "<script>x</script>入学",
+        "idempotency_key": key,
+    }
     response = client.post("/requests/new/policy_question/", form)
     assert response.status_code == 302
     again = client.post("/requests/new/policy_question/", form)  # double submit
@@ -58,7 +62,12 @@ def test_an_anonymous_consultation_shows_its_code_once_and_can_be_followed() -> 
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     response = client.post(
         "/requests/new/policy_question/",
-        {"attr_topic": "housing", "description": "公租房", "community_code": CUIHU, "idempotency_key": "a1"},
+        {
+            "attr_topic": "housing",
+            "description": "公租房",
+            "community_code": CUIHU,
+            "idempotency_key": "a1",
+        },
     )
     assert response.status_code == 302
     sent = client.get("/requests/sent/")
@@ -76,8 +85,13 @@ def test_another_residents_request_is_not_found() -> None:
     _r2, other = resident_with_account(CUIHU)
     request = request_in(CUIHU, actor=owner, channel=Channel.PORTAL)
     assert _resident_client(other.pk).get(f"/requests/{request.pk}/").status_code == 404
-    ServiceRequest.objects.filter(pk=request.pk).update(state="resolved", resolved_at=request.submitted_at)
-    assert _resident_client(other.pk).post(f"/requests/{request.pk}/rate", {"rating": "5"}).status_code == 404
+    ServiceRequest.objects.filter(pk=request.pk).update(
+        state="resolved", resolved_at=request.submitted_at
+    )
+    assert (
+        _resident_client(other.pk).post(f"/requests/{request.pk}/rate", {"rating": "5"}).status_code
+        == 404
+    )
     request.refresh_from_db()
     assert request.rating is None
 
@@ -110,15 +124,23 @@ def test_out_of_scope_staff_get_404(client_as: Callable[..., Client]) -> None:
         client.post(f"/workbench/requests/{request.pk}/move", {"to_state": "accepted"})
     request.refresh_from_db()
     assert request.state == "submitted"
-    assert request.reference not in client_as("xiaoba_worker").get("/workbench/requests/").content.decode()
+    assert (
+        request.reference
+        not in client_as("xiaoba_worker").get("/workbench/requests/").content.decode()
+    )
 
 
 def test_counter_intake_needs_the_consent_reference(client_as: Callable[..., Client]) -> None:
     worker = client_as("cuihu_worker", "en")
     form = {
-        "category": "dispute", "attr_kind": "landlord", "description": "押金不退",
-        "community_code": CUIHU, "contact_name": "王", "contact_phone": "13900001111",
-        "channel": "counter", "idempotency_key": "c1",
+        "category": "dispute",
+        "attr_kind": "landlord",
+        "description": "押金不退",
+        "community_code": CUIHU,
+        "contact_name": "王",
+        "contact_phone": "13900001111",
+        "channel": "counter",
+        "idempotency_key": "c1",
     }
     response = worker.post("/workbench/requests/new/", form)
     assert response.status_code == 200
@@ -126,9 +148,21 @@ def test_counter_intake_needs_the_consent_reference(client_as: Callable[..., Cli
     response = worker.post("/workbench/requests/new/", {**form, "consent_evidence": "F-2026-7"})
     assert response.status_code == 302
     created = ServiceRequest.objects.get()
-    assert (created.channel, created.consent_evidence, created.contact_phone) == ("counter", "F-2026-7", "13900001111")
+    assert (created.channel, created.consent_evidence, created.contact_phone) == (
+        "counter",
+        "F-2026-7",
+        "13900001111",
+    )
     # Outside the worker's community: refused.
-    other = worker.post("/workbench/requests/new/", {**form, "community_code": "530103004001", "consent_evidence": "F", "idempotency_key": "c2"})
+    other = worker.post(
+        "/workbench/requests/new/",
+        {
+            **form,
+            "community_code": "530103004001",
+            "consent_evidence": "F",
+            "idempotency_key": "c2",
+        },
+    )
     assert other.status_code == 200
     assert ServiceRequest.objects.count() == 1
 
@@ -138,14 +172,25 @@ def test_the_api_submits_once_per_key_and_refuses_bad_input() -> None:
     client = _resident_client(account.pk)
     client.get("/requests/")  # a CSRF cookie
     csrf = client.cookies["csrftoken"].value
-    payload = {"service": "policy_question", "description": "x", "answers": {"topic": "housing"}, "idempotency_key": "api-1"}
-    first = client.post("/api/v1/cases/mine", payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    payload = {
+        "service": "policy_question",
+        "description": "x",
+        "answers": {"topic": "housing"},
+        "idempotency_key": "api-1",
+    }
+    first = client.post(
+        "/api/v1/cases/mine", payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+    )
     assert first.status_code == 201
-    again = client.post("/api/v1/cases/mine", payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    again = client.post(
+        "/api/v1/cases/mine", payload, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+    )
     assert again.json()["id"] == first.json()["id"]
     bad = client.post(
-        "/api/v1/cases/mine", {**payload, "idempotency_key": "api-2", "answers": {}},
-        content_type="application/json", HTTP_X_CSRFTOKEN=csrf,
+        "/api/v1/cases/mine",
+        {**payload, "idempotency_key": "api-2", "answers": {}},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf,
     )
     assert bad.status_code == 400
     assert bad.json()["code"] == "attribute.topic"

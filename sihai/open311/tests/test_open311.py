@@ -85,9 +85,13 @@ def test_civicbot_posts_a_request_with_a_list_attribute_and_reads_it_back(base_u
     assert reference.startswith("KM-")
     created = ServiceRequest.objects.get(reference=reference)
     assert (created.channel, created.partner, created.media_url) == (
-        "open311", "12345 hotline system", "http://10.0.0.5/photo.jpg"
+        "open311",
+        "12345 hotline system",
+        "http://10.0.0.5/photo.jpg",
     )
-    assert client.get_token(answer["token"]) == [{"service_request_id": reference, "token": answer["token"]}]
+    assert client.get_token(answer["token"]) == [
+        {"service_request_id": reference, "token": answer["token"]}
+    ]
     public = client.get_request(reference)
     assert public is not None
     assert public["status"] == "open"
@@ -122,24 +126,42 @@ def test_post_errors_follow_the_spec_and_write_nothing(base_url: str) -> None:
     before = (ServiceRequest.objects.count(), AuditEntry.objects.count())
     with pytest.raises(HttpError) as caught:
         client.create_request(
-            "facility_broken", dry_run=False, confirm="SEND", api_key="wrong", address_id=CUIHU,
-            description="x", attributes={"facility": "ramp"},
+            "facility_broken",
+            dry_run=False,
+            confirm="SEND",
+            api_key="wrong",
+            address_id=CUIHU,
+            description="x",
+            attributes={"facility": "ramp"},
         )
     assert caught.value.status == 403
     with pytest.raises(HttpError) as caught:
         client.create_request(
-            "no_such", dry_run=False, confirm="SEND", api_key=api_key, address_id=CUIHU, description="x"
+            "no_such",
+            dry_run=False,
+            confirm="SEND",
+            api_key=api_key,
+            address_id=CUIHU,
+            description="x",
         )
     assert caught.value.status == 404
     with pytest.raises(HttpError) as caught:
         client.create_request(
-            "application_help", dry_run=False, confirm="SEND", api_key=api_key, address_id=CUIHU,
-            description="x", attributes={"services": ["school_seat", "rocket"]},
+            "application_help",
+            dry_run=False,
+            confirm="SEND",
+            api_key=api_key,
+            address_id=CUIHU,
+            description="x",
+            attributes={"services": ["school_seat", "rocket"]},
         )
     assert caught.value.status == 400
     body = json.loads(caught.value.body)
     assert body[0]["code"] == 400
-    assert (ServiceRequest.objects.count(), AuditEntry.objects.count()) == (before[0], before[1] + 0)
+    assert (ServiceRequest.objects.count(), AuditEntry.objects.count()) == (
+        before[0],
+        before[1] + 0,
+    )
 
 
 def test_raw_http_xml_errors_paging_extensions_and_private_by_id(client: Client) -> None:
