@@ -146,3 +146,45 @@ def request_by_follow_up(*, reference: str, code: str) -> ServiceRequest:
 
 def catalogue() -> QuerySet[ServiceCategory]:
     return ServiceCategory.objects.filter(active=True).prefetch_related("attributes")
+
+
+def rates_for_actor(
+    *, actor: Any, level: int = 12, days: int = 90, now: datetime.datetime | None = None
+) -> list[Any]:
+    """The three rates per unit over the last ``days`` for requests in the actor's scope.
+
+    ``level`` is the length of the unit code (12 community, 9 subdistrict, 6 district);
+    department-routed requests count for their department (``unit`` = department code).
+    """
+    from django.utils import timezone  # noqa: PLC0415
+
+    from sihai.cases.metrics import CaseFacts, rates_by_unit  # noqa: PLC0415
+
+    now = now or timezone.now()
+    rows = (
+        policies.visible_to(actor, CASE_VIEW)
+        .filter(submitted_at__gte=now - datetime.timedelta(days=days))
+        .values_list(
+            "community_id",
+            "department_code",
+            "state",
+            "response_due",
+            "first_response_at",
+            "resolved_at",
+            "rating",
+        )
+    )
+    facts = [
+        CaseFacts(
+            unit=department or community[:level],
+            state=state,
+            response_due=response_due,
+            first_response_at=first_response,
+            resolved_at=resolved,
+            rating=rating,
+        )
+        for community, department, state, response_due, first_response, resolved, rating in rows.iterator(
+            chunk_size=5000
+        )
+    ]
+    return rates_by_unit(facts, now=now)

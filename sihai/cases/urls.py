@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("assign", views.assign, name="assign"),
     path("new/", views.intake, name="intake"),
+    path("rates/", views.rates, name="rates"),
     path("<int:request_id>/", views.detail, name="detail"),
     path("<int:request_id>/move", views.move, name="move"),
     path("<int:request_id>/note", views.note, name="note"),

@@ -300,3 +300,21 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cases/intake.html", {"categories": categories, "category": category, "form": form}
     )
+
+
+@never_cache
+@login_required
+def rates(request: HttpRequest) -> HttpResponse:
+    """The three rates per unit in the user's scope (definitions: docs/subsystems/cases.md)."""
+    from sihai.cases.metrics import MIN_SAMPLE, ranking  # noqa: PLC0415
+
+    user = _staff(request, CASE_VIEW.code)
+    level = request.GET.get("level", "12")
+    level_n = int(level) if level in {"12", "9", "6"} else 12
+    rows = selectors.rates_for_actor(actor=user, level=level_n)
+    ranks = {r.unit: n for n, r in ranking(rows, rate="satisfaction")}
+    return render(
+        request,
+        "cases/rates.html",
+        {"rows": rows, "ranks": ranks, "level": str(level_n), "min_sample": MIN_SAMPLE},
+    )

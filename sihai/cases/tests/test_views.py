@@ -197,3 +197,12 @@ def test_the_api_submits_once_per_key_and_refuses_bad_input() -> None:
     assert ServiceRequest.objects.count() == 1
     mine = client.get(f"/api/v1/cases/mine/{first.json()['id']}").json()
     assert [e["kind"] for e in mine["timeline"]] == ["submitted"]
+
+
+def test_the_rates_page_counts_only_the_scope(client_as: Callable[..., Client]) -> None:
+    request_in(CUIHU)
+    request_in("530103004001")
+    page = client_as("cuihu_worker").get("/workbench/requests/rates/")
+    assert [r.unit for r in page.context["rows"]] == [CUIHU]
+    district = client_as("city_officer").get("/workbench/requests/rates/?level=6")
+    assert [r.unit for r in district.context["rows"]] == ["530102", "530103"]
