@@ -229,6 +229,17 @@ class ServiceRequest(models.Model):
         return self.reference
 
     @property
+    def department_name(self) -> str:
+        """The routed department's name in the current language ("" for the workstation)."""
+        from sihai.accounts.roles import DEPARTMENTS  # noqa: PLC0415  (reference data)
+
+        english = (get_language() or "zh").startswith("en")
+        for code, name_zh, name_en in DEPARTMENTS:
+            if code == self.department_code:
+                return name_en if english else name_zh
+        return self.department_code
+
+    @property
     def unit_code(self) -> str:
         """The area code of the unit that must act: the community, or above it once escalated."""
         return self.community_id[: (12, 9, 6, 4)[self.escalation_level]]
@@ -275,6 +286,10 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
+
+    @property
+    def to_state_label(self) -> str:
+        return str(State(self.to_state).label) if self.to_state in State.values else ""
 
 
 class ReferenceCounter(models.Model):
