@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import http_rps  # noqa: E402  (the shared machinery of the HTTP benchmarks)
+import http_rps
 
 REPO = Path(__file__).resolve().parent.parent
 CSRF = "benchCSRFtoken0123456789abcdefAB"  # 32 alphanumerics: a valid unmasked CSRF secret
@@ -56,7 +56,8 @@ wrk.headers["Referer"] = "http://127.0.0.1/"
 request = function()
   counter = counter + 1
   local body = '{"service":"policy_question","description":"bench","answers":{"topic":"housing"},'
-    .. '"idempotency_key":"' .. "%(run)s-" .. tostring(counter) .. "-" .. tostring(math.random(1e9)) .. '"}'
+    .. '"idempotency_key":"' .. "%(run)s-" .. tostring(counter) .. "-"
+    .. tostring(math.random(1e9)) .. '"}'
   return wrk.format(nil, "/api/v1/cases/mine", nil, body)
 end
 """
@@ -128,11 +129,12 @@ def step_session() -> dict[str, Any]:
 def _grow(target: int, seed: int) -> float:
     import random  # noqa: PLC0415
 
+    from django.utils import timezone  # noqa: PLC0415
+
     from sihai.cases.models import ServiceRequest  # noqa: PLC0415
     from sihai.cases.seed import category_facts, communities_for  # noqa: PLC0415
     from sihai.cases.synth import histories  # noqa: PLC0415
     from sihai.core.bulk import insert_rows, next_pk  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
 
     have = ServiceRequest.objects.count()
     if have >= target:
@@ -347,7 +349,7 @@ def http_part(
     return summary
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915  (one scenario after another)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(

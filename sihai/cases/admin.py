@@ -8,7 +8,6 @@ Requests are personal data, handled in the workbench (scoped, audited), never he
 from django.contrib import admin
 
 from sihai.accounts.admin import ReadOnlyMixin
-
 from sihai.cases.models import CategoryAttribute, RoutingRule, ServiceCategory
 
 

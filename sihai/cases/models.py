@@ -215,6 +215,7 @@ class ServiceRequest(models.Model):
             models.Index(fields=["due_at", "id"], name="request_due"),
             models.Index(fields=["community", "due_at", "id"], name="request_community_due"),
             models.Index(fields=["state", "due_at", "id"], name="request_state_due"),
+            models.Index(fields=["department_code", "due_at", "id"], name="request_department_due"),
             models.Index(fields=["submitted_at", "id"], name="request_submitted"),
             models.Index(fields=["account", "submitted_at"], name="request_account"),
         ]

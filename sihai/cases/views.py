@@ -27,7 +27,7 @@ from sihai.cases.forms import (
 from sihai.cases.models import ServiceCategory
 from sihai.cases.policies import CASE_HANDLE, CASE_INTAKE, CASE_VIEW
 from sihai.cases.services import RequestInput, RequestInvalid
-from sihai.cases.states import TRANSITIONS, State
+from sihai.cases.states import OPEN_STATES, TRANSITIONS, State
 from sihai.core.errors import InvalidInput, NotAllowed, NotFound, PageNotFound
 from sihai.core.policy import has_action, roots_for
 
@@ -58,7 +58,7 @@ def _colleagues(user: User) -> list[User]:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _staff(request, CASE_VIEW.code)
     state = request.GET.get("state", "")
-    state = state if state in State.values else ""
+    state = state if state in OPEN_STATES else ""
     page = selectors.inbox_for_actor(
         actor=user,
         state=state,
@@ -73,7 +73,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "page": page,
         "now": timezone.now(),
         "query": query.urlencode(),
-        "states": State.choices,
+        "states": [(v, label) for v, label in State.choices if v in OPEN_STATES],
         "categories": ServiceCategory.objects.all(),
         "filters": {k: request.GET.get(k, "") for k in ("state", "category", "area", "escalated")},
         "colleagues": _colleagues(user) if has_action(user, CASE_HANDLE.code) else [],

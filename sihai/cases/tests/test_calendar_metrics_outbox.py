@@ -17,8 +17,8 @@ from sihai.notifications.models import Notification, OutboxMessage
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def _at(*parts: int) -> datetime.datetime:
-    return datetime.datetime(*parts, tzinfo=TZ)
+def _at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
 def test_working_hours_skip_nights_weekends_and_the_spring_festival() -> None:
@@ -84,7 +84,9 @@ def test_the_outbox_is_idempotent_retries_with_back_off_and_delivers_once() -> N
     again = outbox.notify(
         key="k1", channel_name="sms", recipient="+8613900000000", template="t", params={}, body="hi"
     )
-    assert first is not None and again is not None and first.pk == again.pk
+    assert first is not None
+    assert again is not None
+    assert first.pk == again.pk
     assert Notification.objects.count() == 1
     now = _at(2026, 12, 1, 9, 0)
     with mock.patch(
