@@ -18,6 +18,7 @@ from sihai.cases.policies import CASE_HANDLE
 from sihai.cases.services.common import add_event, refresh_due, tell_requester
 from sihai.cases.states import State, may_move
 from sihai.core.errors import InvalidInput, NotAllowed, NotFound
+from sihai.core.workcalendar import default_calendar
 
 REOPEN_DAYS = 7
 # A note or reason written by staff is kept whole up to this length.
@@ -255,7 +256,10 @@ def request_reopen(*, actor: ResidentAccount, request_id: int, reason: str) -> S
     if not may_move(request.state, State.REOPENED, system=True):
         raise InvalidInput(_("This request cannot be reopened."), code="request.illegal_move")
     from_state = apply_move(request, State.REOPENED, now=now)
-    request.resolution_due = max(request.resolution_due, now + datetime.timedelta(days=3))
+    # A fresh resolution time from now: the unit gets the category's time again.
+    request.resolution_due = default_calendar().add_working_hours(
+        now, request.category.resolution_hours
+    )
     refresh_due(request)
     request.save()
     add_event(
