@@ -201,7 +201,11 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     try:
         created, _code = case_services.request_submit(
-            actor=partner, data=data, channel=Channel.OPEN311, partner=partner.name
+            actor=partner,
+            data=data,
+            channel=Channel.OPEN311,
+            partner=partner.name,
+            partner_token=token,
         )
     except RequestInvalid as exc:
         return formats.errors(fmt, 400, [("400", m) for _c, m in exc.errors])
@@ -209,11 +213,6 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         return formats.errors(fmt, 404, [("404", str(exc.message))])
     except InvalidInput as exc:
         return formats.errors(fmt, 400, [("400", str(exc.message))])
-    if created.open311_token is None:
-        ServiceRequest.objects.filter(pk=created.pk, open311_token__isnull=True).update(
-            open311_token=token
-        )
-        created.refresh_from_db(fields=["open311_token"])
     answer = [
         {
             "service_request_id": created.reference,

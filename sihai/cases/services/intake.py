@@ -182,6 +182,7 @@ def request_submit(  # noqa: PLR0912, PLR0915  (every channel's checks, in one r
     consent_evidence: str = "",
     resident: Resident | None = None,
     partner: str = "",
+    partner_token: str | None = None,
 ) -> tuple[ServiceRequest, str]:
     """Record a request; returns it and (for anonymous consultations) the follow-up code.
 
@@ -262,6 +263,7 @@ def request_submit(  # noqa: PLR0912, PLR0915  (every channel's checks, in one r
         consent_evidence=consent_evidence.strip()[:200],
         entered_by=actor if isinstance(actor, User) else None,
         partner=partner[:100],
+        open311_token=partner_token,
         idempotency_key=key,
         submitted_at=now,
         response_due=calendar.add_working_hours(now, category.response_hours),
