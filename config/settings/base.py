@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "sihai.directory",
     "sihai.hsds",
     "sihai.spreadsheets",
+    "sihai.cases",
+    "sihai.open311",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -218,6 +220,14 @@ SIHAI_SMS_CODE_TEMPLATE = env.str("SIHAI_SMS_CODE_TEMPLATE", default="SMS_SIHAI_
 SIHAI_SMS_ALIYUN_ENDPOINT = env.str(
     "SIHAI_SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com/"
 )
+
+# --- Notification outbox (sihai/notifications/channels.py) -----------------
+
+# "console" (logged and kept on the demo outbox page; nothing leaves the machine) or "live"
+# (SMS through SIHAI_SMS_BACKEND, WeChat subscription messages, e-mail through Django).
+SIHAI_NOTIFY_DELIVERY = env.str("SIHAI_NOTIFY_DELIVERY", default="console")
+# Access token of the WeChat official account / mini-program for subscription messages.
+SIHAI_WECHAT_ACCESS_TOKEN = env.str("SIHAI_WECHAT_ACCESS_TOKEN", default="")
 
 # --- Sihai ------------------------------------------------------------------
 

@@ -43,14 +43,22 @@ _DECIDES_DELETION = frozenset({"resident.erase"})
 _POINTS = frozenset({"directory.manage"})
 _PLANNING = frozenset({"directory.manage", "coverage.view"})
 
+# Service requests (sihai/cases/policies.py): every level handles the requests of its area
+# (escalations reach it); the counter takes them in; officers above the community may refer
+# without the resident's sharing consent, with a reason (audited).
+_CASES = frozenset({"case.view", "case.handle"})
+_CASE_COUNTER = _CASES | {"case.intake"}
+_CASE_OFFICER = _CASE_COUNTER | {"case.consent_override"}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER | _POINTS,
-    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION,
-    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
-    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
-    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _CASE_COUNTER,
+    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
+    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
+    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _CASES,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
-    Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage"}),
+    # The security administrator also issues partner systems' Open311 API keys.
+    Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage", "open311.keys"}),
     Role.AUDIT_ADMIN: frozenset({"audit.view"}),
 }

@@ -78,3 +78,9 @@ class Command(BaseCommand):
             "(any TOTP app, 6 digits, 30 s)."
         )
         self.stdout.write("Sign in at /accounts/login/ ; the resident portal is at / .")
+        from sihai.open311.seed import DEMO_API_KEY, DEMO_PARTNER  # noqa: PLC0415
+
+        self.stdout.write(
+            f"Open311 partner system {DEMO_PARTNER}: api_key={DEMO_API_KEY} "
+            "(POST /open311/v2/requests.json)."
+        )
