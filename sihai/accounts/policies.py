@@ -43,12 +43,18 @@ _DECIDES_DELETION = frozenset({"resident.erase"})
 _POINTS = frozenset({"directory.manage"})
 _PLANNING = frozenset({"directory.manage", "coverage.view"})
 
+# Applications (sihai/applications/policies.py): the counter walks a resident through one,
+# each department decides its own part, the city edits the types and their rules.
+_APPLY_AT_COUNTER = frozenset({"application.assist"})
+_DECIDES_PARTS = frozenset({"application.decide"})
+_EDITS_TYPES = frozenset({"application_type.manage"})
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER | _POINTS,
-    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _APPLY_AT_COUNTER,
+    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION | _APPLY_AT_COUNTER,
     Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
-    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
-    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING,
+    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _EDITS_TYPES,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _DECIDES_PARTS,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
     Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage"}),
