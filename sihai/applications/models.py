@@ -266,6 +266,15 @@ class ResidentFacts(models.Model):
         return f"facts of resident {self.resident_id}"
 
 
+EVENT_LABELS = {
+    "submitted": _("Application sent"),
+    "part_approved": _("A department approved its part"),
+    "part_rejected": _("A department did not approve"),
+    "part_more_documents": _("A department asked for more documents"),
+    "documents_supplied": _("Documents given"),
+}
+
+
 class Event(models.Model):
     """The application's timeline, as the resident reads it (written with the audit entry)."""
 
@@ -280,3 +289,6 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at}"
+
+    def get_kind_label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
