@@ -16,5 +16,5 @@ def notify_resident(*, resident_id: int, reference: str, message_code: str) -> N
     """Queue a message to the resident about ``reference`` (no personal data in the log)."""
     logger.info(
         "application notification queued",
-        extra={"resident": resident_id, "reference": reference, "message": message_code},
+        extra={"resident": resident_id, "reference": reference, "message_code": message_code},
     )

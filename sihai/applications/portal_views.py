@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sihai.applications import documents, eligibility, selectors, services
@@ -166,17 +167,38 @@ def supply(request: HttpRequest, application_id: int) -> HttpResponse:
 
 
 @never_cache
+@csrf_exempt  # checked below, once the declared size is known to be acceptable
 @resident_required
 @require_http_methods(["GET", "POST"])
 def my_documents(request: HttpRequest) -> HttpResponse:
+    """Upload a document. A 200 MB upload is refused from its declared length, before the CSRF
+    check or anything else reads the body (the refusal writes nothing, so it needs no token)."""
+    resident = _resident(request)
+    if request.method == "POST":
+        try:
+            documents.check_declared_size(request.META.get("CONTENT_LENGTH"))
+        except InvalidInput as exc:
+            return render(
+                request,
+                "applications/me_documents.html",
+                {
+                    "form": UploadForm(),
+                    "documents": selectors.documents_of(resident),
+                    "error": str(exc.message),
+                },
+                status=413,
+            )
+    return _upload(request)
+
+
+@csrf_protect
+def _upload(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
     resident = _resident(request)
     form = UploadForm()
     error, status = "", 200
     if request.method == "POST":
         try:
-            # The declared size first: a 200 MB upload is refused before its body is read.
-            documents.check_declared_size(request.META.get("CONTENT_LENGTH"))
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]

@@ -260,7 +260,7 @@ def test_a_200_mb_upload_is_refused_from_its_declared_length(
     parent: tuple[Resident, ResidentAccount],
 ) -> None:
     resident, account = parent
-    client = Client()
+    client = Client(enforce_csrf_checks=True)
     session = client.session
     session[SESSION_KEY] = account.pk
     session.save()
