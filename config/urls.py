@@ -8,9 +8,9 @@ from sihai.accounts.resident_urls import me_urlpatterns as me_urls
 from sihai.accounts.resident_urls import workbench_urlpatterns as resident_account_urls
 from sihai.accounts.urls import token_urlpatterns as token_urls
 from sihai.accounts.urls import workbench_urlpatterns as staff_urls
+from sihai.applications.portal_urls import urlpatterns as my_applications_urls
 from sihai.core import views as core_views
 from sihai.residents.portal_urls import urlpatterns as my_data_urls
-from sihai.applications.portal_urls import urlpatterns as my_applications_urls
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

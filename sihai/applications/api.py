@@ -144,7 +144,9 @@ def precheck(request: HttpRequest) -> list[VerdictOut]:
     ]
 
 
-@router.get("/mine", response={200: list[ApplicationOut], 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT)
+@router.get(
+    "/mine", response={200: list[ApplicationOut], 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
+)
 def mine(request: HttpRequest) -> list[ApplicationOut]:
     return [_out(a) for a in selectors.applications_of(_own(request))]
 
@@ -167,9 +169,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[ApplicationOut]:
             document_ids=tuple(payload.document_ids),
         ),
     )
-    found = selectors.application_own_get(
-        account=_account(request), application_id=application.pk
-    )
+    found = selectors.application_own_get(account=_account(request), application_id=application.pk)
     return Status(201, _out(found))
 
 

@@ -110,7 +110,9 @@ TYPES: list[dict[str, Any]] = [
         "code": "residence_permit",
         "name_zh": "居住证办理",
         "name_en": "Residence permit",
-        "summary_zh": "离开户籍地到本市居住半年以上，有合法稳定就业、住所或连续就读的，可申领居住证。",
+        "summary_zh": (
+            "离开户籍地到本市居住半年以上，有合法稳定就业、住所或连续就读的，可申领居住证。"
+        ),
         "summary_en": "For anyone living here 6 months with a job, a home or studies in the city.",
         "subject": "resident",
         "conditions": [

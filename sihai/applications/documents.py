@@ -86,7 +86,9 @@ def store(data: bytes) -> str:
 
 
 def load(storage_name: str) -> bytes:
-    return crypto.decrypt_bytes((_root() / storage_name).read_bytes(), context=_context(storage_name))
+    return crypto.decrypt_bytes(
+        (_root() / storage_name).read_bytes(), context=_context(storage_name)
+    )
 
 
 def remove(storage_name: str) -> None:

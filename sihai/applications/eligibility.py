@@ -110,9 +110,7 @@ def evaluate(kind: ApplicationType, facts: dict[str, Any]) -> list[str]:
     ]
 
 
-def documents_split(
-    kind: ApplicationType, held_kinds: set[str]
-) -> tuple[list[str], list[str]]:
+def documents_split(kind: ApplicationType, held_kinds: set[str]) -> tuple[list[str], list[str]]:
     """(what to bring, what the platform already holds), as labels."""
     labels = dict(DocumentKind.choices)
     bring = [str(labels.get(code, code)) for code in kind.documents if code not in held_kinds]

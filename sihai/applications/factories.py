@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from sihai.accounts.models import Department, RoleAssignment, User
 from sihai.accounts.roles import Role
 from sihai.applications.models import ResidentFacts
@@ -39,7 +41,7 @@ def facts_for(resident: Resident, **values: object) -> ResidentFacts:
 
 
 def child_of(resident: Resident, *, age: int = 8, name: str = "阿力") -> HouseholdMember:
-    today = datetime.date.today()
+    today = timezone.localdate()
     born = datetime.date(today.year - age, 3, 1)
     return HouseholdMember.objects.create(
         resident=resident, relationship="child", name=name, birth_date=born, school_stage="primary"

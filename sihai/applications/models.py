@@ -72,6 +72,32 @@ class ApplicationType(TimeStampedModel):
         return self.summary_zh if (get_language() or "").startswith("zh") else self.summary_en
 
 
+class Document(TimeStampedModel):
+    """One file a resident gave once, kept encrypted on disk, reused across applications."""
+
+    resident = models.ForeignKey(
+        "residents.Resident",
+        verbose_name=_("resident"),
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
+    content_type = models.CharField(_("file type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    digest = models.CharField(_("SM3 digest"), max_length=64)
+    # Path under SIHAI_DOCUMENT_ROOT; the file holds encrypt_bytes(content).
+    storage_name = models.CharField(max_length=80, unique=True, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"document {self.pk} ({self.kind})"
+
+
 class State(models.TextChoices):
     IN_REVIEW = "in_review", _("Being decided")
     NEEDS_DOCUMENTS = "needs_documents", _("More documents needed")
@@ -126,7 +152,7 @@ class Application(TimeStampedModel):
     )
     submitted_via = models.CharField(_("submitted"), max_length=10, default="portal")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    documents = models.ManyToManyField("Document", blank=True, related_name="applications")
+    documents = models.ManyToManyField(Document, blank=True, related_name="applications")
 
     class Meta:
         verbose_name = _("application")
@@ -186,32 +212,6 @@ class ApplicationPart(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.application_id}/{self.department_id}"
-
-
-class Document(TimeStampedModel):
-    """One file a resident gave once, kept encrypted on disk, reused across applications."""
-
-    resident = models.ForeignKey(
-        "residents.Resident",
-        verbose_name=_("resident"),
-        on_delete=models.CASCADE,
-        related_name="documents",
-    )
-    kind = models.CharField(_("document"), max_length=30, choices=DocumentKind.choices)
-    content_type = models.CharField(_("file type"), max_length=40)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    digest = models.CharField(_("SM3 digest"), max_length=64)
-    # Path under SIHAI_DOCUMENT_ROOT; the file holds encrypt_bytes(content).
-    storage_name = models.CharField(max_length=80, unique=True, editable=False)
-    original_name = models.CharField(_("file name"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        ordering = ["kind", "-created_at"]
-
-    def __str__(self) -> str:
-        return f"document {self.pk} ({self.kind})"
 
 
 class Insurance(models.TextChoices):

@@ -50,3 +50,13 @@ portal_nav.register(
         ),
     )
 )
+workbench_nav.register(
+    NavEntry(
+        key="application_seats",
+        label=_("School seats for migrant children"),
+        url_name="applications:seats",
+        order=43,
+        description=_("Share of migrant children of school age with a public seat, per district"),
+        action="coverage.view",
+    )
+)

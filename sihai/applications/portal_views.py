@@ -54,7 +54,9 @@ def precheck(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.facts_update(
-                actor=account, resident_id=resident.pk, data=services.FactsInput(**form.cleaned_data)
+                actor=account,
+                resident_id=resident.pk,
+                data=services.FactsInput(**form.cleaned_data),
             )
         except InvalidInput as exc:
             form.add_error(None, str(exc.message))
@@ -127,7 +129,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "applications/me_apply.html",
-        {"kind": kind, "form": form, "bring": bring, "held": held, "is_child": kind.subject == "child"},
+        {
+            "kind": kind,
+            "form": form,
+            "bring": bring,
+            "held": held,
+            "is_child": kind.subject == "child",
+        },
     )
 
 
@@ -135,7 +143,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 @resident_required
 def detail(request: HttpRequest, application_id: int) -> HttpResponse:
     account = account_of(request)
-    application = selectors.application_own_get(account=account, application_id=application_id)
+    try:
+        application = selectors.application_own_get(
+            account=account, application_id=application_id
+        )
+    except NotFound as exc:
+        raise PageNotFound(NotFound.default_message()) from exc
     resident = _resident(request)
     docs = [(d.pk, d.get_kind_display()) for d in selectors.documents_of(resident)]
     return render(
@@ -225,7 +238,12 @@ def _upload(request: HttpRequest) -> HttpResponse:
 @never_cache
 @resident_required
 def document_file(request: HttpRequest, document_id: int) -> HttpResponse:
-    document = selectors.document_get_for_actor(actor=account_of(request), document_id=document_id)
+    try:
+        document = selectors.document_get_for_actor(
+            actor=account_of(request), document_id=document_id
+        )
+    except NotFound as exc:
+        raise PageNotFound(NotFound.default_message()) from exc
     return file_response(document.storage_name, document.content_type)
 
 

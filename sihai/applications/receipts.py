@@ -45,7 +45,7 @@ def receipt_pdf(application: Application) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle(f"{application.reference}")
     font = font_name()
-    width, height = A4
+    _width, height = A4
     y = height - 72
 
     def line(text: str, size: int = 11, gap: int = 20) -> None:
@@ -57,10 +57,7 @@ def receipt_pdf(application: Application) -> bytes:
     line(_("Sihai · receipt of an application"), 16, 30)
     line(_("Reference number: %(ref)s") % {"ref": application.reference}, 14, 26)
     line(_("Service: %(name)s") % {"name": application.type.name})
-    line(
-        _("Submitted: %(when)s")
-        % {"when": application.created_at.strftime("%Y-%m-%d %H:%M")}
-    )
+    line(_("Submitted: %(when)s") % {"when": application.created_at.strftime("%Y-%m-%d %H:%M")})
     if application.member is not None:
         line(_("For: %(name)s") % {"name": application.member.name})
     if application.preferred_school is not None:
@@ -74,7 +71,10 @@ def receipt_pdf(application: Application) -> bytes:
             f"{part.get_state_display()} ({_('decide by')} {due})"
         )
     y -= 10
-    line(_("Keep this number: you can follow the application in the portal under “My applications”."), 9)
+    line(
+        _("Keep this number: follow the application in the portal under “Public services”."),
+        9,
+    )
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

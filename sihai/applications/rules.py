@@ -266,7 +266,7 @@ class _Parser:
         if token.kind == "keyword" and token.value in ("true", "false"):
             self.advance()
             return token.value == "true"
-        raise self.fail(_("Expected a number, a \"text\" or true/false here."))
+        raise self.fail(_('Expected a number, a "text" or true/false here.'))
 
     def operand(self) -> Node:
         token = self.current
@@ -361,7 +361,7 @@ def _compile_value(node: Node) -> Callable[[Facts], Any]:
     return _compile(node)
 
 
-def _compile(node: Node) -> Predicate:  # noqa: C901, PLR0911  (one case per node type)
+def _compile(node: Node) -> Predicate:  # noqa: PLR0911  (one case per node type)
     if isinstance(node, Compare):
         left, right, op = _compile_value(node.left), _compile_value(node.right), _OPS[node.op]
         return lambda facts: op(left(facts), right(facts))
@@ -445,7 +445,7 @@ def parse_conditions(text: str) -> list[Condition]:
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         pieces = raw.split("|")
-        if len(pieces) != 3 or not pieces[1].strip() or not pieces[2].strip():  # noqa: PLR2004
+        if len(pieces) != 3 or not pieces[1].strip() or not pieces[2].strip():
             raise RuleError(
                 _("Write each line as: rule | reason in Chinese | reason in English."), number, 1
             )

@@ -69,12 +69,18 @@ def _decide(application: object, state: str) -> None:
         last = part.step == application.parts.count()
         if state == "needs_documents":
             services.part_decide(
-                actor=actor, part_id=part.pk, decision="more_documents", reason="请补充近 6 个月的租房合同。"
+                actor=actor,
+                part_id=part.pk,
+                decision="more_documents",
+                reason="请补充近 6 个月的租房合同。",
             )
             return
         if state == "rejected" and last:
             services.part_decide(
-                actor=actor, part_id=part.pk, decision="reject", reason="材料显示不符合申请条件，可咨询窗口。"
+                actor=actor,
+                part_id=part.pk,
+                decision="reject",
+                reason="材料显示不符合申请条件，可咨询窗口。",
             )
             return
         seat = None

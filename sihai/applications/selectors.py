@@ -54,7 +54,9 @@ def held_document_kinds(resident: Resident, facts: ResidentFacts | None) -> set[
     return held
 
 
-def precheck(resident: Resident, *, today: datetime.date | None = None) -> list[eligibility.Verdict]:
+def precheck(
+    resident: Resident, *, today: datetime.date | None = None
+) -> list[eligibility.Verdict]:
     """For each open type (each child, for a school seat): likely eligible, or why not."""
     today = today or timezone.localdate()
     facts = facts_of(resident)
@@ -77,9 +79,7 @@ def precheck(resident: Resident, *, today: datetime.date | None = None) -> list[
         bring, have = eligibility.documents_split(kind, held)
         if eligibility.is_child_type(kind):
             if not children:
-                verdicts.append(
-                    eligibility.Verdict(kind, False, [], bring=bring, held=have)
-                )
+                verdicts.append(eligibility.Verdict(kind, False, [], bring=bring, held=have))
                 continue
             for child in children:
                 values = base | eligibility.child_facts(
@@ -126,9 +126,11 @@ def application_own_get(*, account: ResidentAccount, application_id: int) -> App
 
 def application_for_counter(*, actor: Any, application_id: int) -> Application:
     """An application in the counter's area (for its receipt); out of scope = not found."""
-    found = _with_parts(Application.objects.filter(pk=application_id)).select_related(
-        "resident"
-    ).first()
+    found = (
+        _with_parts(Application.objects.filter(pk=application_id))
+        .select_related("resident")
+        .first()
+    )
     if found is None or not residents.can(actor, APPLICATION_ASSIST, found.resident):
         raise NotFound(NotFound.default_message())
     return found
@@ -222,3 +224,31 @@ def can_decide(actor: Any) -> bool:
 
 def open_states() -> list[str]:
     return [State.IN_REVIEW, State.NEEDS_DOCUMENTS]
+
+
+def seat_rows(*, today: datetime.date | None = None) -> list[Any]:
+    """One row per child of a registered household (district, age, seat?), for ``metrics``.
+
+    Reads only the district, a birth date turned into an age, and whether a seat was
+    assigned: nothing leaves this function that names a person.
+    """
+    from sihai.applications.metrics import ChildRow  # noqa: PLC0415
+    from sihai.residents.models import HouseholdMember  # noqa: PLC0415
+
+    today = today or timezone.localdate()
+    cutoff = eligibility.school_year_cutoff(today)
+    seated = set(
+        ApplicationPart.objects.filter(
+            application__state=State.APPROVED,
+            application__type__assigns_school_seat=True,
+            seat_school__isnull=False,
+        ).values_list("application__member_id", flat=True)
+    )
+    rows = HouseholdMember.objects.filter(
+        relationship__in=[Relationship.CHILD, Relationship.GRANDCHILD],
+        resident__erased_at__isnull=True,
+    ).values_list("pk", "birth_date", "resident__community_id")
+    return [
+        ChildRow(str(community)[:6], eligibility.age_on(born, cutoff), pk in seated)
+        for pk, born, community in rows
+    ]

@@ -109,7 +109,7 @@ def facts_update(*, actor: Actor, resident_id: int, data: FactsInput) -> Residen
         or data.employment not in Employment.values
     ):
         raise InvalidInput(_("Choose from the listed options."), code="facts.choice")
-    if not 0 <= data.social_insurance_months <= 600:  # noqa: PLR2004  (50 years)
+    if not 0 <= data.social_insurance_months <= 600:
         raise InvalidInput(
             _("Give the months of contributions as a number from 0 to 600."), code="facts.months"
         )
@@ -173,7 +173,7 @@ def application_type_update(*, actor: User, type_id: int, data: TypeInput) -> Ap
     known = set(Department.objects.values_list("code", flat=True))
     if not data.departments or any(code not in known for code in data.departments):
         raise InvalidInput(_("Choose at least one deciding department."), code="type.departments")
-    if not 1 <= data.decide_within_days <= 60:  # noqa: PLR2004
+    if not 1 <= data.decide_within_days <= 60:
         raise InvalidInput(
             _("Give the working days as a number from 1 to 60."), code="type.deadline"
         )
@@ -348,7 +348,10 @@ def application_submit(*, actor: Actor, resident_id: int, data: SubmitInput) -> 
             code="application.not_eligible",
         )
     open_before = Application.objects.filter(
-        resident=resident, type=kind, member=member, state__in=[State.IN_REVIEW, State.NEEDS_DOCUMENTS]
+        resident=resident,
+        type=kind,
+        member=member,
+        state__in=[State.IN_REVIEW, State.NEEDS_DOCUMENTS],
     )
     if open_before.exists():
         raise InvalidInput(
@@ -415,9 +418,7 @@ def _settle(application: Application, kind: ApplicationType) -> None:
             if rejected:
                 part.state = PartState.CLOSED
                 part.save(update_fields=["state", "updated_at"])
-            elif all(
-                p.state == PartState.APPROVED for p in all_parts if p.step < part.step
-            ):
+            elif all(p.state == PartState.APPROVED for p in all_parts if p.step < part.step):
                 part.state = PartState.PENDING
                 part.due_on = deadlines.add_working_days(
                     timezone.localdate(), kind.decide_within_days
@@ -428,9 +429,7 @@ def _settle(application: Application, kind: ApplicationType) -> None:
     if PartState.MORE_DOCUMENTS in states:
         application.state = State.NEEDS_DOCUMENTS
     elif states <= set(DECIDED_PART_STATES):
-        application.state = (
-            State.APPROVED if states == {PartState.APPROVED} else State.REJECTED
-        )
+        application.state = State.APPROVED if states == {PartState.APPROVED} else State.REJECTED
         application.decided_at = timezone.now()
     else:
         application.state = State.IN_REVIEW
@@ -472,9 +471,7 @@ def part_decide(
         raise InvalidInput(_("Choose approve, reject or ask for documents."), code="part.decision")
     reason = reason.strip()
     if decision in ("reject", "more_documents") and not reason:
-        raise InvalidInput(
-            _("Say why, in words the resident will understand."), code="part.reason"
-        )
+        raise InvalidInput(_("Say why, in words the resident will understand."), code="part.reason")
     seat = None
     if decision == "approve" and kind.assigns_school_seat and part.department.code == "education":
         seat = _school(seat_school_id, application.area_code)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("counter/<int:resident_id>/", views.counter_resident, name="counter_resident"),
     path("counter/done/<int:application_id>/", views.counter_done, name="counter_done"),
     path("receipts/<int:application_id>.pdf", views.receipt, name="receipt"),
+    path("seats/", views.seats, name="seats"),
     path("types/", views.types, name="types"),
     path("types/<int:type_id>/", views.type_edit, name="type_edit"),
 ]

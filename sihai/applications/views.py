@@ -145,7 +145,9 @@ def counter_resident(request: HttpRequest, resident_id: int) -> HttpResponse:
                 resident_id=resident.pk,
                 data=services.SubmitInput(
                     type_code=request.POST.get("type", ""),
-                    member_id=int(request.POST["member"]) if request.POST.get("member", "").isdigit() else None,
+                    member_id=int(request.POST["member"])
+                    if request.POST.get("member", "").isdigit()
+                    else None,
                     school_id=request.POST.get("school") or None,
                     document_ids=tuple(
                         int(v) for v in request.POST.getlist("documents") if v.isdigit()
@@ -270,3 +272,27 @@ def type_edit(request: HttpRequest, type_id: int) -> HttpResponse:
         "applications/type_edit.html",
         {"kind": kind, "form": form, "fields": rules.FIELDS, "departments": form.department_help()},
     )
+
+
+@never_cache
+@login_required
+def seats(request: HttpRequest) -> HttpResponse:
+    """Share of migrant children of school age with a public seat, per district (aggregates)."""
+    require_action(request, "coverage.view")
+    from sihai.applications.metrics import seat_share_by_district  # noqa: PLC0415
+    from sihai.areas.models import AdministrativeArea  # noqa: PLC0415
+    from sihai.core.policy import roots_for  # noqa: PLC0415
+
+    roots = roots_for(request.user, "coverage.view")
+    shares = [
+        s
+        for s in seat_share_by_district(selectors.seat_rows()).values()
+        if any(s.district.startswith(r) or r.startswith(s.district) for r in roots)
+    ]
+    names = dict(
+        AdministrativeArea.objects.filter(code__in=[s.district for s in shares]).values_list(
+            "code", "short_name"
+        )
+    )
+    rows = [(s, names.get(s.district, "")) for s in shares]
+    return render(request, "applications/seats.html", {"rows": rows})

@@ -8,9 +8,9 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from sihai.accounts.authentication import token_create
 from sihai.accounts.models import User
 from sihai.accounts.resident_auth import SESSION_KEY
-from sihai.accounts.authentication import token_create
 from sihai.applications.factories import facts_for, officer
 from sihai.applications.models import ApplicationPart
 from sihai.residents.factories import resident_with_account

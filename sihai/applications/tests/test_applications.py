@@ -95,7 +95,8 @@ def test_school_seat_end_to_end_the_bureau_assigns_a_seat_the_parent_sees_it(
         "pending",
         "in_review",
     )
-    assert part.due_on is not None and part.due_on.weekday() < 5
+    assert part.due_on is not None
+    assert part.due_on.weekday() < 5
     edu = User.objects.get(username="edu_wuhua")
     assert [p.pk for p in selectors.queue_for_actor(actor=edu)] == [part.pk]
     services.part_decide(actor=edu, part_id=part.pk, decision="approve", seat_school_id=school)
@@ -224,7 +225,8 @@ def test_sequential_departments_and_asking_for_more_documents(
     assert hr_part.state == "pending"
     services.part_decide(actor=hr, part_id=hr_part.pk, decision="approve")
     housing_part.refresh_from_db()
-    assert housing_part.state == "pending" and housing_part.due_on is not None
+    assert housing_part.state == "pending"
+    assert housing_part.due_on is not None
     services.part_decide(actor=housing, part_id=housing_part.pk, decision="approve")
     application.refresh_from_db()
     assert application.state == "approved"
@@ -238,7 +240,8 @@ def test_documents_are_encrypted_on_disk_type_checked_and_reused(
         actor=account, resident_id=resident.pk, kind="id_card", data=PDF, original_name="id.pdf"
     )
     stored = (Path(settings.SIHAI_DOCUMENT_ROOT) / document.storage_name).read_bytes()  # type: ignore[attr-defined]
-    assert PDF not in stored and stored.startswith(b"e1b$")
+    assert PDF not in stored
+    assert stored.startswith(b"e1b$")
     again = services.document_upload(
         actor=account, resident_id=resident.pk, kind="id_card", data=PDF
     )
@@ -259,7 +262,7 @@ def test_documents_are_encrypted_on_disk_type_checked_and_reused(
 def test_a_200_mb_upload_is_refused_from_its_declared_length(
     parent: tuple[Resident, ResidentAccount],
 ) -> None:
-    resident, account = parent
+    _resident, account = parent
     client = Client(enforce_csrf_checks=True)
     session = client.session
     session[SESSION_KEY] = account.pk
@@ -293,7 +296,8 @@ def test_a_document_is_served_only_through_the_authorised_view_and_logged(
     )
     url = reverse("applications:document", args=[document.pk])
     response = client_as("edu_wuhua").get(url)
-    assert response.status_code == 200 and response.content == PDF
+    assert response.status_code == 200
+    assert response.content == PDF
     assert any(
         e.fields == ["document.id_card"]
         for e in AccessLogEntry.objects.filter(subject_id=str(resident.pk))

@@ -14,9 +14,12 @@ def test_a_rule_reads_only_whitelisted_fields_and_evaluates() -> None:
 
 def test_or_not_comparisons_and_parentheses() -> None:
     check = rules.compile_rule(
-        "not resident.has_residence_permit and (resident.residence_months >= 6 or resident.age < 18)"
+        "not resident.has_residence_permit"
+        " and (resident.residence_months >= 6 or resident.age < 18)"
     )
-    assert check({"resident.has_residence_permit": False, "resident.residence_months": 7, "resident.age": 30})
+    assert check(
+        {"resident.has_residence_permit": False, "resident.residence_months": 7, "resident.age": 30}
+    )
     assert not check({"resident.has_residence_permit": True, "resident.residence_months": 7})
     assert rules.compile_rule('resident.housing not in ["own"]')({"resident.housing": "renting"})
     assert not rules.compile_rule("resident.age != 30")({"resident.age": 30})
@@ -30,11 +33,7 @@ def test_an_unknown_field_is_refused_with_its_position() -> None:
 
 
 def test_the_position_counts_lines_of_the_whole_editor_text() -> None:
-    text = (
-        "resident.age >= 16 | 年满16岁 | 16 or older\n"
-        "\n"
-        "resident.income > 1 | 收入 | income\n"
-    )
+    text = "resident.age >= 16 | 年满16岁 | 16 or older\n\nresident.income > 1 | 收入 | income\n"
     with pytest.raises(rules.RuleError) as error:
         rules.parse_conditions(text)
     assert (error.value.line, error.value.column) == (3, 1)
