@@ -1,6 +1,7 @@
 """The rule language: parsing, types, positions of errors, evaluation."""
 
 import pytest
+from django.utils import translation
 
 from sihai.applications import rules
 
@@ -37,7 +38,10 @@ def test_the_position_counts_lines_of_the_whole_editor_text() -> None:
     with pytest.raises(rules.RuleError) as error:
         rules.parse_conditions(text)
     assert (error.value.line, error.value.column) == (3, 1)
-    assert "Line 3, column 1" in str(error.value)
+    with translation.override("en"):
+        assert "Line 3, column 1" in str(error.value)
+    with translation.override("zh-hans"):
+        assert "第 3 行第 1 列" in str(error.value)
 
 
 @pytest.mark.parametrize(
