@@ -132,31 +132,28 @@ def seed_applications(ctx: SeedContext) -> None:
 
 
 def _ayi_story(ctx: SeedContext) -> None:
-    """阿依 (README): her son 阿力's school-seat application, waiting for the Wuhua bureau."""
+    """阿依 (README): employment help decided by two departments, a birth certificate kept, and
+    her son 阿力's school seat ready to apply for (the browser journey applies for it)."""
+    from sihai.accounts.models import User  # noqa: PLC0415
     from sihai.applications import services  # noqa: PLC0415
     from sihai.applications.factories import facts_for  # noqa: PLC0415
-    from sihai.applications.selectors import schools_near  # noqa: PLC0415
     from sihai.residents.seed import KNOWN_PHONES, _known  # noqa: PLC0415
 
     ayi = _known(KNOWN_PHONES[0])
     if ayi.account is None:
         return
     facts_for(ayi, employment="flexible", has_residence_permit=True, social_insurance_months=18)
-    child = ayi.members.filter(relationship="child").first()
-    if child is None:
-        return
     document = services.document_upload(
         actor=ayi.account, resident_id=ayi.pk, kind="birth_certificate", data=DEMO_PDF
     )
-    schools = schools_near(ayi.community_id)
-    services.application_submit(
+    application = services.application_submit(
         actor=ayi.account,
         resident_id=ayi.pk,
-        data=services.SubmitInput(
-            "school_seat",
-            member_id=child.pk,
-            school_id=str(schools[0].pk) if schools else None,
-            document_ids=(document.pk,),
-        ),
+        data=services.SubmitInput("employment_assistance", document_ids=(document.pk,)),
     )
+    for part in application.parts.select_related("department"):
+        username = "hr_wuhua" if part.department.code == "human_resources" else "civil_wuhua"
+        services.part_decide(
+            actor=User.objects.get(username=username), part_id=part.pk, decision="approve"
+        )
     ctx.note("applications (阿依's story)", 1)
