@@ -91,7 +91,7 @@ def _batch(rng: random.Random, size: int) -> list[tuple[dict[str, Any], list[dic
             "resident.housing": rng.choice(housing),
             "resident.employment": rng.choice(employment),
             "resident.social_insurance_months": rng.randint(0, 60),
-            "resident.has_residence_permit": rng.random() < 0.4,  # noqa: PLR2004
+            "resident.has_residence_permit": rng.random() < 0.4,
             "resident.has_id_number": True,
         }
         kids = [
@@ -125,7 +125,7 @@ def city_throughput(residents: int, batch: int = 100_000) -> dict[str, Any]:
         size = min(batch, residents - done)
         people = _batch(rng, size)
         applied = [
-            {code for code, _c, _p in compiled if rng.random() < 0.03}  # noqa: PLR2004
+            {code for code, _c, _p in compiled if rng.random() < 0.03}
             for _ in range(size)
         ]
         start = time.perf_counter()

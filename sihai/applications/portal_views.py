@@ -144,9 +144,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, application_id: int) -> HttpResponse:
     account = account_of(request)
     try:
-        application = selectors.application_own_get(
-            account=account, application_id=application_id
-        )
+        application = selectors.application_own_get(account=account, application_id=application_id)
     except NotFound as exc:
         raise PageNotFound(NotFound.default_message()) from exc
     resident = _resident(request)

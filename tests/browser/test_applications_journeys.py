@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import Shot
+from tests.browser.test_identity_journeys import DEMO_PASSWORD
 from tests.browser.test_journeys import DESK, PHONE, _new_page, _no_horizontal_scroll
 from tests.browser.test_resident_journeys import _resident_sign_in
-from tests.browser.test_identity_journeys import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -53,9 +53,7 @@ def test_precheck_apply_for_a_school_seat_the_bureau_decides_the_parent_sees_the
     row.get_by_role("link", name="Decide").click()
     expect(desk.locator("main")).to_contain_text("阿力")
     desk.get_by_label("Approve").check()
-    expect(desk.get_by_label("School seat assigned").locator("option:checked")).to_have_text(
-        school
-    )
+    expect(desk.get_by_label("School seat assigned").locator("option:checked")).to_have_text(school)
     shot(desk, "applications-decide-en-desk")
     desk.get_by_role("button", name="Record the decision").click()
     expect(desk.locator(".messages")).to_contain_text("Decision recorded")

@@ -42,7 +42,7 @@ def family() -> tuple[Resident, ResidentAccount]:
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_resident_prechecks_applies_and_sees_the_seat(
     family: tuple[Resident, ResidentAccount],
-    client_as: Callable[[str], Client],
+    client_as: Callable[..., Client],
     language: str,
 ) -> None:
     resident, account = family
@@ -86,7 +86,7 @@ def test_other_departments_and_areas_get_404_and_nothing_is_written(
         assert client_as(username).post(url, {"decision": "approve"}).status_code == 404
     assert AuditEntry.objects.count() == before
     assert client_as("insurance_city").get(url).status_code == 200
-    other, other_account = resident_with_account("530103004001")
+    _other, other_account = resident_with_account("530103004001")
     own = reverse("applications_me:detail", args=[application.pk])
     assert _resident_client(other_account).get(own).status_code == 404
 
@@ -108,16 +108,22 @@ def test_the_counter_walks_a_resident_through_and_prints_a_receipt(
     receipt = worker.get(reverse("applications:receipt", args=[application.pk]))
     assert receipt["Content-Type"] == "application/pdf"
     assert receipt.content.startswith(b"%PDF")
-    assert client_as("xiaoba_worker").get(
-        reverse("applications:receipt", args=[application.pk])
-    ).status_code == 404
-    assert client_as("xiaoba_worker").get(
-        reverse("applications:counter_resident", args=[resident.pk])
-    ).status_code == 404
+    assert (
+        client_as("xiaoba_worker")
+        .get(reverse("applications:receipt", args=[application.pk]))
+        .status_code
+        == 404
+    )
+    assert (
+        client_as("xiaoba_worker")
+        .get(reverse("applications:counter_resident", args=[resident.pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_the_city_officer_edits_rules_and_a_bad_rule_shows_its_position(
-    client_as: Callable[[str], Client],
+    client_as: Callable[..., Client],
 ) -> None:
     kind = ApplicationType.objects.get(code="residence_permit")
     url = reverse("applications:type_edit", args=[kind.pk])
@@ -142,7 +148,7 @@ def test_the_city_officer_edits_rules_and_a_bad_rule_shows_its_position(
 
 
 def test_seat_share_page_for_planners(
-    family: tuple[Resident, ResidentAccount], client_as: Callable[[str], Client]
+    family: tuple[Resident, ResidentAccount], client_as: Callable[..., Client]
 ) -> None:
     page = client_as("wuhua_officer", "en").get(reverse("applications:seats"))
     assert page.status_code == 200
