@@ -124,10 +124,7 @@ def city_throughput(residents: int, batch: int = 100_000) -> dict[str, Any]:
     while done < residents:
         size = min(batch, residents - done)
         people = _batch(rng, size)
-        applied = [
-            {code for code, _c, _p in compiled if rng.random() < 0.03}
-            for _ in range(size)
-        ]
+        applied = [{code for code, _c, _p in compiled if rng.random() < 0.03} for _ in range(size)]
         start = time.perf_counter()
         for (base, kids), has_applied in zip(people, applied, strict=True):
             found = False
