@@ -9,6 +9,7 @@ urlpatterns = [
     path("documents/<int:document_id>", views.document, name="document"),
     path("counter/", views.counter, name="counter"),
     path("counter/<int:resident_id>/", views.counter_resident, name="counter_resident"),
+    path("counter/<int:resident_id>/documents", views.counter_upload, name="counter_upload"),
     path("counter/done/<int:application_id>/", views.counter_done, name="counter_done"),
     path("receipts/<int:application_id>.pdf", views.receipt, name="receipt"),
     path("seats/", views.seats, name="seats"),

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 
-from sihai.applications import receipts, rules, selectors, services
-from sihai.applications.forms import CounterFindForm, DecideForm, TypeForm
+from sihai.applications import documents, receipts, rules, selectors, services
+from sihai.applications.forms import CounterFindForm, DecideForm, TypeForm, UploadForm
 from sihai.applications.models import ApplicationType
 from sihai.applications.policies import (
     APPLICATION_ASSIST,
@@ -175,8 +176,50 @@ def counter_resident(request: HttpRequest, resident_id: int) -> HttpResponse:
             "children": resident.members.filter(
                 relationship__in=[Relationship.CHILD, Relationship.GRANDCHILD]
             ),
+            "upload_form": UploadForm(),
         },
     )
+
+
+@never_cache
+@csrf_exempt  # checked below, once the declared size is known to be acceptable
+@login_required
+@require_POST
+def counter_upload(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """Scan a document the resident brought; kept for them once, like their own uploads.
+
+    An oversized upload is refused from its declared length before anything reads the body.
+    """
+    require_action(request, APPLICATION_ASSIST.code)
+    try:
+        documents.check_declared_size(request.META.get("CONTENT_LENGTH"))
+    except InvalidInput as exc:
+        messages.error(request, str(exc.message))
+        return redirect("applications:counter_resident", resident_id)
+    return _counter_upload(request, resident_id)
+
+
+@csrf_protect
+def _counter_upload(request: HttpRequest, resident_id: int) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise InvalidInput(_("Choose the document and a file."), code="document.form")
+        upload = form.cleaned_data["file"]
+        services.document_upload(
+            actor=staff_of(request),
+            resident_id=resident_id,
+            kind=form.cleaned_data["kind"],
+            data=documents.read_limited(upload.chunks()),
+            original_name=upload.name or "",
+        )
+    except NotFound as exc:
+        raise PageNotFound(NotFound.default_message()) from exc
+    except InvalidInput as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Kept for the resident: attach it below."))
+    return redirect("applications:counter_resident", resident_id)
 
 
 @never_cache

@@ -154,3 +154,59 @@ def test_seat_share_page_for_planners(
     assert page.status_code == 200
     assert "530102" in page.content.decode()
     assert client_as("cuihu_worker").get(reverse("applications:seats")).status_code == 404
+
+
+def test_the_counter_scans_a_document_and_refuses_an_executable_or_a_huge_one(
+    family: tuple[Resident, ResidentAccount],
+    client_as: Callable[..., Client],
+    settings: object,
+    tmp_path: object,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    from sihai.applications.models import Document  # noqa: PLC0415
+
+    settings.SIHAI_DOCUMENT_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    resident, _account = family
+    url = reverse("applications:counter_upload", args=[resident.pk])
+    worker = client_as("cuihu_worker", "en")
+    pdf = SimpleUploadedFile("hukou.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    worker.post(url, {"kind": "household_register", "file": pdf})
+    assert Document.objects.filter(resident=resident, kind="household_register").count() == 1
+    exe = SimpleUploadedFile("id.pdf", b"MZ\x90\x00" * 10, content_type="application/pdf")
+    response = worker.post(url, {"kind": "id_card", "file": exe}, follow=True)
+    assert "not a PDF, JPEG or PNG" in response.content.decode()
+    huge = worker.generic(
+        "POST",
+        url,
+        b"x",
+        content_type="multipart/form-data; boundary=b",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+    )
+    assert huge.status_code == 302
+    assert Document.objects.filter(resident=resident).count() == 1
+    pdf = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert client_as("xiaoba_worker").post(url, {"kind": "photo", "file": pdf}).status_code == 404
+    assert Document.objects.filter(resident=resident).count() == 1
+
+
+def test_the_receipt_falls_back_to_a_built_in_cjk_font(
+    family: tuple[Resident, ResidentAccount], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    from sihai.applications import receipts  # noqa: PLC0415
+
+    resident, account = family
+    application = services.application_submit(
+        actor=account, resident_id=resident.pk, data=services.SubmitInput("medical_insurance")
+    )
+    receipts.font_name.cache_clear()
+    monkeypatch.setattr(receipts, "FONT_CANDIDATES", [Path("/nonexistent/font.ttc")])
+    try:
+        assert receipts.font_name() == "STSong-Light"
+        pdf = receipts.receipt_pdf(application)
+        assert pdf.startswith(b"%PDF")
+        assert b"STSong-Light" in pdf
+    finally:
+        receipts.font_name.cache_clear()
