@@ -252,3 +252,14 @@ def seat_rows(*, today: datetime.date | None = None) -> list[Any]:
         ChildRow(str(community)[:6], eligibility.age_on(born, cutoff), pk in seated)
         for pk, born, community in rows
     ]
+
+
+def resident_at_counter(*, actor: Any, resident_id: int) -> None:
+    """NotFound unless the resident is live and in the counter's area (reads no personal field)."""
+    found = (
+        Resident.objects.filter(pk=resident_id, erased_at__isnull=True)
+        .only("pk", "community_id")
+        .first()
+    )
+    if found is None or not residents.can(actor, APPLICATION_ASSIST, found):
+        raise NotFound(NotFound.default_message())

@@ -201,6 +201,10 @@ def counter_upload(request: HttpRequest, resident_id: int) -> HttpResponse:
 
 @csrf_protect
 def _counter_upload(request: HttpRequest, resident_id: int) -> HttpResponse:
+    try:
+        selectors.resident_at_counter(actor=request.user, resident_id=resident_id)
+    except NotFound as exc:
+        raise PageNotFound(NotFound.default_message()) from exc
     form = UploadForm(request.POST, request.FILES)
     try:
         if not form.is_valid():

@@ -122,6 +122,17 @@ def test_staff_pages_answer_each_persona_as_the_table_says(
             assert got == expected, f"{name} as {persona}: {got}, expected {expected}"
 
 
+def test_counter_upload_answers_only_the_counter_of_the_residents_area(
+    world: dict[str, object], client_as: Callable[[str], Client]
+) -> None:
+    url = f"/workbench/applications/counter/{world['resident'].pk}/documents"  # type: ignore[attr-defined]
+    assert Client().post(url).status_code == 302
+    for persona in STAFF:
+        expected = 302 if persona in COUNTER else 404  # 302: back to the counter page
+        got = client_as(persona).post(url, {}).status_code
+        assert got == expected, f"counter_upload as {persona}: {got}, expected {expected}"
+
+
 def test_resident_pages_answer_the_owner_another_resident_staff_and_anonymous(
     world: dict[str, object], client_as: Callable[[str], Client], persona: Callable[[str], User]
 ) -> None:
@@ -153,7 +164,7 @@ def test_the_table_covers_every_applications_route(world: dict[str, object]) -> 
 
     staff = {f"applications:{p.name}" for p in urls.urlpatterns}
     mine = {f"applications_me:{p.name}" for p in portal_urls.urlpatterns[0]}
-    assert staff == set(_staff_expectations(world))
+    assert staff == {*_staff_expectations(world), "applications:counter_upload"}
     assert mine == {
         "applications_me:detail",
         "applications_me:document",
