@@ -206,3 +206,33 @@ def decide(request: HttpRequest, part_id: int, payload: DecisionIn) -> PartOut:
         seat_school_id=payload.seat_school_id,
     )
     return _part_out(part)
+
+
+class FactsIn(Schema):
+    """What the rules read that the resident record does not hold (said by the resident)."""
+
+    insurance: str
+    housing: str
+    employment: str
+    social_insurance_months: int = 0
+    has_residence_permit: bool = False
+
+
+@router.put(
+    "/facts", response={200: FactsIn, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
+)
+def facts(request: HttpRequest, payload: FactsIn) -> FactsIn:
+    """Tell the pre-check about insurance, housing, work, contributions and the permit."""
+    resident = _own(request)
+    saved = services.facts_update(
+        actor=_account(request),
+        resident_id=resident.pk,
+        data=services.FactsInput(**payload.dict()),
+    )
+    return FactsIn(
+        insurance=saved.insurance,
+        housing=saved.housing,
+        employment=saved.employment,
+        social_insurance_months=saved.social_insurance_months,
+        has_residence_permit=saved.has_residence_permit,
+    )

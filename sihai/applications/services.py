@@ -407,6 +407,24 @@ def application_submit(*, actor: Actor, resident_id: int, data: SubmitInput) -> 
     return application
 
 
+# What an approval changes in the facts the rules read (the platform now holds the permit,
+# the resident is insured here), so the next pre-check does not offer it again.
+ON_APPROVAL: dict[str, dict[str, Any]] = {
+    "residence_permit": {"has_residence_permit": True},
+    "medical_insurance": {"insurance": Insurance.RESIDENT},
+}
+
+
+def _apply_approval(application: Application, kind: ApplicationType) -> dict[str, Any]:
+    changes = ON_APPROVAL.get(kind.code, {})
+    if changes:
+        facts, _created = ResidentFacts.objects.get_or_create(resident_id=application.resident_id)
+        for name, value in changes.items():
+            setattr(facts, name, value)
+        facts.save()
+    return changes
+
+
 def _settle(application: Application, kind: ApplicationType) -> None:
     """The application's one state from its parts; open the next part of a sequential type."""
     all_parts = list(application.parts.order_by("step", "pk"))
@@ -431,6 +449,8 @@ def _settle(application: Application, kind: ApplicationType) -> None:
     elif states <= set(DECIDED_PART_STATES):
         application.state = State.APPROVED if states == {PartState.APPROVED} else State.REJECTED
         application.decided_at = timezone.now()
+        if application.state == State.APPROVED:
+            _apply_approval(application, kind)
     else:
         application.state = State.IN_REVIEW
     application.save(update_fields=["state", "decided_at", "updated_at"])
@@ -501,6 +521,7 @@ def part_decide(
             "state": part.state,
             "seat_school": str(seat.pk) if seat else None,
             "application_state": application.state,
+            "facts": ON_APPROVAL.get(kind.code, {}) if application.state == State.APPROVED else {},
         },
     )
     notify_resident(

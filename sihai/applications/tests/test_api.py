@@ -11,7 +11,7 @@ from django.test import Client
 from sihai.accounts.authentication import token_create
 from sihai.accounts.models import User
 from sihai.accounts.resident_auth import SESSION_KEY
-from sihai.applications.factories import facts_for, officer
+from sihai.applications.factories import officer
 from sihai.applications.models import ApplicationPart
 from sihai.residents.factories import resident_with_account
 
@@ -29,11 +29,23 @@ def test_resident_applies_and_departments_decide_over_the_api(
     resident, account = resident_with_account(
         "530102001001", arrival_date=datetime.date(2022, 1, 1)
     )
-    facts_for(resident, employment="seeking")
     client = Client()
     session = client.session
     session[SESSION_KEY] = account.pk
     session.save()
+    bad = client.put(
+        "/api/v1/applications/facts",
+        {"insurance": "gold", "housing": "renting", "employment": "seeking"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "facts.choice"
+    saved = client.put(
+        "/api/v1/applications/facts",
+        {"insurance": "none", "housing": "renting", "employment": "seeking"},
+        content_type="application/json",
+    )
+    assert saved.status_code == 200
     verdicts = client.get("/api/v1/applications/precheck").json()
     assert any(v["type"] == "employment_assistance" and v["eligible"] for v in verdicts)
     response = client.post(

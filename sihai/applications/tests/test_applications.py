@@ -366,3 +366,20 @@ def test_seat_share_per_district_is_a_pure_function() -> None:
     assert shares["530102"].share == 0.5
     assert shares["530103"].share == 1.0
     assert metrics.seat_share_by_district([]) == {}
+
+
+def test_an_approved_residence_permit_is_held_by_the_platform_afterwards(
+    parent: tuple[Resident, ResidentAccount],
+) -> None:
+    resident, account = parent
+    facts_for(resident, has_residence_permit=False)
+    application = services.application_submit(
+        actor=account, resident_id=resident.pk, data=services.SubmitInput("residence_permit")
+    )
+    police = officer("police_wuhua", "530102", "public_security")
+    services.part_decide(actor=police, part_id=application.parts.get().pk, decision="approve")
+    verdicts = {v.type.code: v for v in selectors.precheck(resident)}
+    assert not verdicts["residence_permit"].eligible
+    assert any("居住证" in h or "Residence permit" in h for h in verdicts["medical_insurance"].held)
+    entry = AuditEntry.objects.filter(action="applications.part_approved").latest("seq")
+    assert entry.changes["facts"] == {"has_residence_permit": True}
