@@ -26,7 +26,7 @@ def _staff_client(user: User) -> Client:
 def test_resident_applies_and_departments_decide_over_the_api(
     persona: Callable[[str], User],
 ) -> None:
-    resident, account = resident_with_account(
+    _resident, account = resident_with_account(
         "530102001001", arrival_date=datetime.date(2022, 1, 1)
     )
     client = Client()
