@@ -131,10 +131,12 @@ class Application(TimeStampedModel):
     )
     # The resident's community when they applied: what decides whose jurisdiction it is.
     area_code = models.CharField(_("community"), max_length=12, db_index=True)
+    # A child taken off the household (or erased) leaves the application and its decisions,
+    # without the child.
     member = models.ForeignKey(
         "residents.HouseholdMember",
         verbose_name=_("child"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

@@ -383,3 +383,34 @@ def test_an_approved_residence_permit_is_held_by_the_platform_afterwards(
     assert any("居住证" in h or "Residence permit" in h for h in verdicts["medical_insurance"].held)
     entry = AuditEntry.objects.filter(action="applications.part_approved").latest("seq")
     assert entry.changes["facts"] == {"has_residence_permit": True}
+
+
+def test_erasing_a_resident_deletes_their_documents_and_files(
+    parent: tuple[Resident, ResidentAccount],
+    persona: Callable[[str], User],
+    settings: object,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    from sihai.residents.services.deletion import resident_erase  # noqa: PLC0415
+
+    resident, account = parent
+    document = services.document_upload(
+        actor=account, resident_id=resident.pk, kind="id_card", data=PDF
+    )
+    child = child_of(resident, age=8)
+    application = services.application_submit(
+        actor=account,
+        resident_id=resident.pk,
+        data=services.SubmitInput("school_seat", member_id=child.pk, school_id=_school()),
+    )
+    path = Path(settings.SIHAI_DOCUMENT_ROOT) / document.storage_name  # type: ignore[attr-defined]
+    assert path.exists()
+    from django.db import transaction  # noqa: PLC0415
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():  # type: ignore[attr-defined]
+        resident_erase(actor=persona("huashan_officer"), resident=resident)
+    assert not Document.objects.filter(pk=document.pk).exists()
+    assert not path.exists()
+    application.refresh_from_db()
+    assert application.member_id is None
+    assert application.type.code == "school_seat"
