@@ -129,6 +129,7 @@ def seed_applications(ctx: SeedContext) -> None:
             _decide(application, state)
             ctx.note(f"applications ({state})", 1)
     _ayi_story(ctx)
+    _guli_family(ctx)
 
 
 def _ayi_story(ctx: SeedContext) -> None:
@@ -157,3 +158,52 @@ def _ayi_story(ctx: SeedContext) -> None:
             actor=User.objects.get(username=username), part_id=part.pk, decision="approve"
         )
     ctx.note("applications (阿依's story)", 1)
+
+
+# A second family for the school-seat walk-through (README, browser journey): 古丽 and her
+# daughter 努尔, who is starting primary school; nothing applied for yet.
+GULI_PHONE = "13900000006"
+
+
+def _guli_family(ctx: SeedContext) -> None:
+    from sihai.accounts.models import User  # noqa: PLC0415
+    from sihai.applications.factories import facts_for  # noqa: PLC0415
+    from sihai.residents import services as residents  # noqa: PLC0415
+    from sihai.residents.models import Occupation, Resident  # noqa: PLC0415
+    from sihai.residents.seed import _portal_account  # noqa: PLC0415
+
+    if Resident.objects.filter(
+        phone_index=residents.blind_index("phone", f"+86{GULI_PHONE}")
+    ).exists():
+        return
+    worker = User.objects.get(username="cuihu_worker")
+    guli = residents.resident_register(
+        actor=worker,
+        data=residents.ResidentInput(
+            name="古丽·阿不都",
+            birth_date=datetime.date(1992, 6, 18),
+            gender="female",
+            phone=GULI_PHONE,
+            community_code="530102001001",
+            arrival_date=datetime.date(2024, 2, 20),
+            occupation=Occupation.SERVICES,
+            languages=["维吾尔语", "普通话"],
+        ),
+        consent_evidence="DEMO-FORM-GULI",
+    )
+    today = datetime.date(2026, 11, 1)
+    residents.household_member_add(
+        actor=worker,
+        resident_id=guli.pk,
+        data=residents.MemberInput(
+            relationship="child",
+            name="努尔·阿不都",
+            birth_date=today.replace(year=today.year - 6, month=3),
+            gender="female",
+            school_stage="kindergarten",
+        ),
+        guardian_evidence="监护人同意书-GULI",
+    )
+    _portal_account(guli)
+    facts_for(guli, employment="employed", has_residence_permit=False, social_insurance_months=9)
+    ctx.note("application families", 1)
