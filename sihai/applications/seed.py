@@ -99,7 +99,9 @@ def seed_applications(ctx: SeedContext) -> None:
     from sihai.applications.selectors import schools_near  # noqa: PLC0415
     from sihai.residents.factories import resident_in  # noqa: PLC0415
 
-    if Application.objects.exists():
+    _ayi_story(ctx)
+    _guli_family(ctx)
+    if Application.objects.filter(submitted_via="counter").exists():
         return
     counter = User.objects.get(username="huashan_officer")
     community = "530102001001"
@@ -128,8 +130,6 @@ def seed_applications(ctx: SeedContext) -> None:
             )
             _decide(application, state)
             ctx.note(f"applications ({state})", 1)
-    _ayi_story(ctx)
-    _guli_family(ctx)
 
 
 def _ayi_story(ctx: SeedContext) -> None:
@@ -141,7 +141,7 @@ def _ayi_story(ctx: SeedContext) -> None:
     from sihai.residents.seed import KNOWN_PHONES, _known  # noqa: PLC0415
 
     ayi = _known(KNOWN_PHONES[0])
-    if ayi.account is None:
+    if ayi.account is None or ayi.applications.exists():
         return
     facts_for(ayi, employment="flexible", has_residence_permit=True, social_insurance_months=18)
     document = services.document_upload(
