@@ -78,6 +78,47 @@ def precheck_latency(calls: int) -> dict[str, Any]:
     }
 
 
+def page_latency(calls: int) -> dict[str, Any]:
+    """The portal page ``/me/applications/`` for signed-in residents with households, through
+    Django's whole stack in process (middleware, session, selectors, template), no network."""
+    from django.test import Client  # noqa: PLC0415
+    from django.test.utils import setup_test_environment  # noqa: PLC0415
+
+    from sihai.accounts.resident_auth import SESSION_KEY  # noqa: PLC0415
+    from sihai.residents.models import Resident  # noqa: PLC0415
+
+    setup_test_environment()
+    accounts = list(
+        Resident.objects.filter(account__isnull=False, erased_at__isnull=True)
+        .values_list("account_id", flat=True)
+        .distinct()
+    )
+    clients = []
+    for account_id in accounts:
+        client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+        session = client.session
+        session[SESSION_KEY] = account_id
+        session.save()
+        clients.append(client)
+    rng = random.Random(11)
+    for client in clients:
+        client.get("/me/applications/")
+    times = []
+    for _ in range(calls):
+        client = rng.choice(clients)
+        start = time.perf_counter()
+        response = client.get("/me/applications/")
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200  # noqa: S101
+    times.sort()
+    return {
+        "residents_with_accounts": len(clients),
+        "calls": calls,
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(0.95 * len(times)) - 1], 2),
+    }
+
+
 def _batch(rng: random.Random, size: int) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     insurance = ["none", "employee", "resident", "elsewhere"]
     housing = ["own", "renting", "dormitory", "with_family", "none"]
@@ -163,6 +204,7 @@ def main() -> None:
     print(f"machine {platform.machine()} {os.cpu_count()} cpus, load {os.getloadavg()}")
     print(f"database {connection.vendor}")
     print("precheck", precheck_latency(args.calls))
+    print("page", page_latency(min(args.calls, 300)))
     print("city", city_throughput(args.residents))
 
 
