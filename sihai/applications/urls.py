@@ -10,6 +10,11 @@ urlpatterns = [
     path("counter/", views.counter, name="counter"),
     path("counter/<int:resident_id>/", views.counter_resident, name="counter_resident"),
     path("counter/<int:resident_id>/documents", views.counter_upload, name="counter_upload"),
+    path(
+        "counter/applications/<int:application_id>/documents",
+        views.counter_supply,
+        name="counter_supply",
+    ),
     path("counter/done/<int:application_id>/", views.counter_done, name="counter_done"),
     path("receipts/<int:application_id>.pdf", views.receipt, name="receipt"),
     path("seats/", views.seats, name="seats"),

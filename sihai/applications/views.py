@@ -226,6 +226,28 @@ def _counter_upload(request: HttpRequest, resident_id: int) -> HttpResponse:
     return redirect("applications:counter_resident", resident_id)
 
 
+@login_required
+@require_POST
+def counter_supply(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The resident brought the documents a department asked for: send them on."""
+    require_action(request, APPLICATION_ASSIST.code)
+    ids = [int(v) for v in request.POST.getlist("documents") if v.isdigit()]
+    try:
+        application = services.documents_supplied(
+            actor=staff_of(request), application_id=application_id, document_ids=ids
+        )
+    except NotFound as exc:
+        raise PageNotFound(NotFound.default_message()) from exc
+    except (InvalidInput, NotAllowed) as exc:
+        messages.error(request, str(exc.message))
+        application = selectors.application_for_counter(
+            actor=request.user, application_id=application_id
+        )
+    else:
+        messages.success(request, _("Sent to the department again."))
+    return redirect("applications:counter_resident", application.resident_id)
+
+
 @never_cache
 @login_required
 def counter_done(request: HttpRequest, application_id: int) -> HttpResponse:

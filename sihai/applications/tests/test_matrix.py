@@ -133,6 +133,17 @@ def test_counter_upload_answers_only_the_counter_of_the_residents_area(
         assert got == expected, f"counter_upload as {persona}: {got}, expected {expected}"
 
 
+def test_counter_supply_answers_only_the_counter_of_the_residents_area(
+    world: dict[str, object], client_as: Callable[[str], Client]
+) -> None:
+    url = f"/workbench/applications/counter/applications/{world['application'].pk}/documents"  # type: ignore[attr-defined]
+    assert Client().post(url).status_code == 302
+    for persona in STAFF:
+        expected = 302 if persona in COUNTER else 404  # 302: back to the counter page
+        got = client_as(persona).post(url, {}).status_code
+        assert got == expected, f"counter_supply as {persona}: {got}, expected {expected}"
+
+
 def test_resident_pages_answer_the_owner_another_resident_staff_and_anonymous(
     world: dict[str, object], client_as: Callable[[str], Client], persona: Callable[[str], User]
 ) -> None:
@@ -164,7 +175,11 @@ def test_the_table_covers_every_applications_route(world: dict[str, object]) -> 
 
     staff = {f"applications:{p.name}" for p in urls.urlpatterns}
     mine = {f"applications_me:{p.name}" for p in portal_urls.urlpatterns[0]}
-    assert staff == {*_staff_expectations(world), "applications:counter_upload"}
+    assert staff == {
+        *_staff_expectations(world),
+        "applications:counter_upload",
+        "applications:counter_supply",
+    }
     assert mine == {
         "applications_me:detail",
         "applications_me:document",

@@ -210,3 +210,40 @@ def test_the_receipt_falls_back_to_a_built_in_cjk_font(
         assert b"STSong-Light" in pdf
     finally:
         receipts.font_name.cache_clear()
+
+
+def test_the_counter_sends_the_documents_a_department_asked_for(
+    family: tuple[Resident, ResidentAccount],
+    client_as: Callable[..., Client],
+    settings: object,
+    tmp_path: object,
+) -> None:
+    from sihai.accounts.models import User  # noqa: PLC0415
+
+    settings.SIHAI_DOCUMENT_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+    resident, account = family
+    application = services.application_submit(
+        actor=account, resident_id=resident.pk, data=services.SubmitInput("medical_insurance")
+    )
+    part = application.parts.get()
+    services.part_decide(
+        actor=User.objects.get(username="insurance_city"),
+        part_id=part.pk,
+        decision="more_documents",
+        reason="请补充居住证。",
+    )
+    worker = client_as("cuihu_worker")
+    page = worker.get(reverse("applications:counter_resident", args=[resident.pk]))
+    assert "请补充居住证。" in page.content.decode()
+    document = services.document_upload(
+        actor=User.objects.get(username="cuihu_worker"),
+        resident_id=resident.pk,
+        kind="residence_permit",
+        data=b"%PDF-1.4\n%%EOF\n",
+    )
+    url = reverse("applications:counter_supply", args=[application.pk])
+    assert worker.post(url, {"documents": [str(document.pk)]}).status_code == 302
+    part.refresh_from_db()
+    application.refresh_from_db()
+    assert (part.state, application.state) == ("pending", "in_review")
+    assert application.documents.filter(pk=document.pk).exists()
