@@ -109,7 +109,7 @@ def _out(application: Application) -> ApplicationOut:
 
 
 @router.get("/types", response={200: list[TypeOut]})
-def types(request: HttpRequest) -> list[TypeOut]:
+def application_types(request: HttpRequest) -> list[TypeOut]:
     """The open application types (public: what anyone may apply for)."""
     return [
         TypeOut(
@@ -129,7 +129,7 @@ def types(request: HttpRequest) -> list[TypeOut]:
 @router.get(
     "/precheck", response={200: list[VerdictOut], 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
 )
-def precheck(request: HttpRequest) -> list[VerdictOut]:
+def application_precheck(request: HttpRequest) -> list[VerdictOut]:
     """For the signed-in resident's household: likely eligible, or why not, and what to bring."""
     return [
         VerdictOut(
@@ -147,7 +147,7 @@ def precheck(request: HttpRequest) -> list[VerdictOut]:
 @router.get(
     "/mine", response={200: list[ApplicationOut], 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
 )
-def mine(request: HttpRequest) -> list[ApplicationOut]:
+def applications_mine(request: HttpRequest) -> list[ApplicationOut]:
     return [_out(a) for a in selectors.applications_of(_own(request))]
 
 
@@ -156,7 +156,7 @@ def mine(request: HttpRequest) -> list[ApplicationOut]:
     response={201: ApplicationOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
     auth=RESIDENT,
 )
-def submit(request: HttpRequest, payload: SubmitIn) -> Status[ApplicationOut]:
+def application_submit(request: HttpRequest, payload: SubmitIn) -> Status[ApplicationOut]:
     """Apply: one application, one part per deciding department."""
     resident = _own(request)
     application = services.application_submit(
@@ -174,7 +174,7 @@ def submit(request: HttpRequest, payload: SubmitIn) -> Status[ApplicationOut]:
 
 
 @router.get("/queue", response={200: list[QueueOut], 401: ErrorOut}, auth=STAFF)
-def queue(request: HttpRequest) -> list[QueueOut]:
+def application_queue(request: HttpRequest) -> list[QueueOut]:
     """The parts waiting for the token holder's department in their area."""
     return [
         QueueOut(
@@ -194,7 +194,7 @@ def queue(request: HttpRequest) -> list[QueueOut]:
     response={200: PartOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=STAFF,
 )
-def decide(request: HttpRequest, part_id: int, payload: DecisionIn) -> PartOut:
+def application_part_decide(request: HttpRequest, part_id: int, payload: DecisionIn) -> PartOut:
     """Decide one part of one's own department; another's is 404, a decided one 403."""
     user = request.user
     assert isinstance(user, User)  # noqa: S101  (set by StaffToken)
@@ -221,7 +221,7 @@ class FactsIn(Schema):
 @router.put(
     "/facts", response={200: FactsIn, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut}, auth=RESIDENT
 )
-def facts(request: HttpRequest, payload: FactsIn) -> FactsIn:
+def application_facts(request: HttpRequest, payload: FactsIn) -> FactsIn:
     """Tell the pre-check about insurance, housing, work, contributions and the permit."""
     resident = _own(request)
     saved = services.facts_update(
