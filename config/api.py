@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from sihai.accounts.api import router as auth_router
+from sihai.applications.api import router as applications_router
 from sihai.areas.api import router as areas_router
 from sihai.cases.api import router as cases_router
 from sihai.core.api_errors import install_error_handlers
@@ -22,3 +23,4 @@ api.add_router("/me/", me_router, tags=["my data (resident)"])
 api.add_router("/residents/", staff_router, tags=["residents (staff)"])
 api.add_router("/directory/", directory_router, tags=["directory"])
 api.add_router("/cases/", cases_router, tags=["service requests"])
+api.add_router("/applications/", applications_router, tags=["applications"])

@@ -8,6 +8,7 @@ from sihai.accounts.resident_urls import me_urlpatterns as me_urls
 from sihai.accounts.resident_urls import workbench_urlpatterns as resident_account_urls
 from sihai.accounts.urls import token_urlpatterns as token_urls
 from sihai.accounts.urls import workbench_urlpatterns as staff_urls
+from sihai.applications.portal_urls import urlpatterns as my_applications_urls
 from sihai.core import views as core_views
 from sihai.residents.portal_urls import urlpatterns as my_data_urls
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("workbench/tokens/", include(token_urls)),
     path("workbench/resident-accounts/", include(resident_account_urls)),
     path("me/data/", include(my_data_urls)),
+    path("me/applications/", include(my_applications_urls)),
+    path("workbench/applications/", include("sihai.applications.urls")),
     path("me/", include(me_urls)),
     path("demo/", include("sihai.demo.urls")),
     path("workbench/audit/", include("sihai.audit.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sihai.spreadsheets",
     "sihai.cases",
     "sihai.open311",
+    "sihai.applications",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -275,6 +276,13 @@ SIHAI_IMPORT_BATCH_ROWS = env.int("SIHAI_IMPORT_BATCH_ROWS", default=500)
 SIHAI_IMPORT_RETENTION_HOURS = env.int("SIHAI_IMPORT_RETENTION_HOURS", default=72)
 # A running pass with no committed batch for this long has lost its worker: it may be resumed.
 SIHAI_IMPORT_STALE_SECONDS = env.int("SIHAI_IMPORT_STALE_SECONDS", default=300)
+
+# --- Applications (sihai/applications, docs/subsystems/applications.md) ---
+
+# Where application documents are kept, encrypted (one file per document).
+SIHAI_DOCUMENT_ROOT = env.str("SIHAI_DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents"))
+# Largest document accepted (bytes); a larger upload is refused before it is read.
+SIHAI_DOCUMENT_MAX_BYTES = env.int("SIHAI_DOCUMENT_MAX_BYTES", default=10_000_000)
 
 # --- Logging ----------------------------------------------------------------
 

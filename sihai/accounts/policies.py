@@ -49,13 +49,22 @@ _PLANNING = frozenset({"directory.manage", "coverage.view"})
 _CASES = frozenset({"case.view", "case.handle"})
 _CASE_COUNTER = _CASES | {"case.intake"}
 _CASE_OFFICER = _CASE_COUNTER | {"case.consent_override"}
+# Applications (sihai/applications/policies.py): the counter walks a resident through one,
+# each department decides its own part, the city edits the types and their rules.
+_APPLY_AT_COUNTER = frozenset({"application.assist"})
+_DECIDES_PARTS = frozenset({"application.decide"})
+_EDITS_TYPES = frozenset({"application_type.manage"})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _CASE_COUNTER,
-    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _CASE_COUNTER | _APPLY_AT_COUNTER,
+    Role.SUBDISTRICT_OFFICER: _COUNTER
+    | _PLANNING
+    | _DECIDES_DELETION
+    | _CASE_OFFICER
+    | _APPLY_AT_COUNTER,
     Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
-    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
-    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _CASES,
+    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER | _EDITS_TYPES,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _CASES | _DECIDES_PARTS,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
     # The security administrator also issues partner systems' Open311 API keys.

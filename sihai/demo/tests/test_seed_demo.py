@@ -26,8 +26,9 @@ def test_demo_seed_is_idempotent_and_prints_the_personas() -> None:
     call_command("seed_demo", "--scale", "demo", stdout=out)
     first = _counts()
     call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
-    # The 12 personas and the newcomer given a role through the audited service.
-    assert _counts() == first == (13, 13, 1903)
+    # The 12 personas and the newcomer given a role through the audited service, and the four
+    # Wuhua department officers who decide the applications demo (sihai/applications/seed.py).
+    assert _counts() == first == (17, 17, 1903)
     text = out.getvalue()
     for persona in PERSONAS:
         assert persona.username in text
