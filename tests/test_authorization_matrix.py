@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from django.test import Client
@@ -18,7 +18,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sihai.accounts.authentication import token_create
 from sihai.accounts.models import Department, RoleAssignment, User
+from sihai.applications import documents as application_documents
+from sihai.applications.models import Application, ApplicationPart, ApplicationType, Document
 from sihai.areas.models import AdministrativeArea
+from sihai.cases.factories import request_in
+from sihai.cases.models import ServiceCategory, ServiceRequest
 from sihai.directory.models import Closure, Location, Organization, Service, ServiceAtLocation
 from sihai.residents.models import Consent, DeletionRequest, HouseholdMember, Resident
 from sihai.spreadsheets.models import ImportJob
@@ -125,6 +129,8 @@ class World:
     # An import job per (persona, variant): the persona's own in their area if they import,
     # else one of the probe account's there.
     import_jobs: dict[tuple[str, str], int]
+    # A service request in each area the cases name, made when a rule first needs it.
+    requests: dict[str, ServiceRequest] = field(default_factory=dict)
 
 
 Rule = Callable[[str, str, World], Case]
@@ -224,6 +230,7 @@ def _admin(name: str, p: str, w: World) -> Case:  # noqa: PLR0911, PLR0912  (one
         "areas_administrativearea": "5301",
         "django_tasks_database_dbtaskresult": "00000000-0000-0000-0000-000000000000",
         "auth_group": 1,
+        "cases_servicecategory": ServiceCategory.objects.values_list("pk", flat=True).first(),
     }
     if name == "admin:app_list":
         kwargs = {"app_label": "accounts"}
@@ -333,6 +340,106 @@ def _closure_remove(p: str, v: str, w: World) -> Case:
 
 def _hsds(url: Callable[[Location], str]) -> Rule:
     return lambda p, v, w: Case("GET", url(probe_point(area_for(p, v))), 200)
+
+
+# --- service requests (sihai/cases) and Open311 (sihai/open311) ---------------------------------
+# Every level handles the requests of its area; department officers see those routed to their
+# department (the probe requests are policy questions, routed to the community workstation).
+CASE_STAFF = BROWSERS - {"sysadmin"}
+CASE_INTAKE = CASE_STAFF - DEPARTMENT_STAFF
+
+
+def probe_request(w: World, code: str) -> ServiceRequest:
+    """A request in (the first community under) ``code``, made through the intake service."""
+    if code not in w.requests:
+        community = AdministrativeArea.objects.filter(
+            code__startswith=code, level="village"
+        ).order_by("code")[0]
+        w.requests[code] = request_in(community.code)
+    return w.requests[code]
+
+
+def _on_request(suffix: str, method: str, ok: int) -> Rule:
+    """A workbench page on one request: ``ok`` for case staff in scope, else 404."""
+
+    def rule(p: str, v: str, w: World) -> Case:
+        request = probe_request(w, area_for(p, v))
+        allowed = p in CASE_INTAKE and request.community_id.startswith(OWN[p])
+        status = 302 if not signed_in(p) else ok if allowed else 404
+        data = {"to_state": "accepted"} if suffix == "move" else {}
+        return Case(method, f"/workbench/requests/{request.pk}/{suffix}", status, data)
+
+    return rule
+
+
+CASE_RULES: dict[str, Rule] = {
+    "cases:inbox": _page("/workbench/requests/", lambda p: p in CASE_STAFF),
+    "cases:rates": _page("/workbench/requests/rates/", lambda p: p in CASE_STAFF),
+    "cases:intake": _page("/workbench/requests/new/", lambda p: p in CASE_INTAKE),
+    "cases:assign": lambda p, v, w: Case(
+        "POST",
+        "/workbench/requests/assign",
+        302 if not signed_in(p) or p in CASE_STAFF else 404,
+        {},
+    ),
+    "cases:detail": _on_request("", "GET", 200),
+    "cases:move": _on_request("move", "POST", 302),
+    "cases:note": _on_request("note", "POST", 302),
+    "cases:reroute": _on_request("reroute", "POST", 302),
+    "cases:refer": _on_request("refer", "POST", 302),
+    "cases:rate": _on_request("rate", "POST", 302),
+    # No such referral on the request: not found for everyone who is signed in.
+    "cases:decide": lambda p, v, w: Case(
+        "POST",
+        f"/workbench/requests/{probe_request(w, area_for(p, v)).pk}/referrals/999999/decide",
+        302 if not signed_in(p) else 404,
+        {},
+    ),
+    "cases_portal:home": lambda p, v, w: Case("GET", "/requests/", 200),
+    "cases_portal:new": lambda p, v, w: Case("GET", "/requests/new/policy_question/", 200),
+    "cases_portal:sent": lambda p, v, w: Case("GET", "/requests/sent/", 200),
+    "cases_portal:follow": lambda p, v, w: Case("GET", "/requests/follow/", 200),
+    # A requester's own pages need the resident's portal session; a staff session is not one.
+    "cases_portal:detail": lambda p, v, w: Case(
+        "GET", f"/requests/{probe_request(w, area_for(p, v)).pk}/", 302
+    ),
+    "cases_portal:rate": lambda p, v, w: Case(
+        "POST", f"/requests/{probe_request(w, area_for(p, v)).pk}/rate", 302, {"rating": "5"}
+    ),
+    "cases_portal:reopen": lambda p, v, w: Case(
+        "POST", f"/requests/{probe_request(w, area_for(p, v)).pk}/reopen", 302, {}
+    ),
+    "api:service_list": lambda p, v, w: Case("GET", "/api/v1/cases/services", 200),
+    "api:my_requests": lambda p, v, w: Case("GET", "/api/v1/cases/mine", 401),
+    "api:my_request": lambda p, v, w: Case(
+        "GET", f"/api/v1/cases/mine/{probe_request(w, area_for(p, v)).pk}", 401
+    ),
+    "api:my_request_submit": lambda p, v, w: Case("POST", "/api/v1/cases/mine", 401, {}),
+    # Staff APIs take an API token, not a browser session.
+    "api:inbox": lambda p, v, w: Case("GET", "/api/v1/cases/inbox", 401),
+    "api:request_move": lambda p, v, w: Case(
+        "POST",
+        f"/api/v1/cases/requests/{probe_request(w, area_for(p, v)).pk}/move",
+        401,
+        {"to_state": "accepted"},
+    ),
+    "open311:root": lambda p, v, w: Case("GET", "/open311/v2/", 200),
+    "open311:discovery": lambda p, v, w: Case("GET", "/open311/v2/discovery.json", 200),
+    "open311:services": lambda p, v, w: Case("GET", "/open311/v2/services.xml", 200),
+    "open311:service": lambda p, v, w: Case(
+        "GET", "/open311/v2/services/facility_broken.json", 200
+    ),
+    "open311:requests": lambda p, v, w: Case("GET", "/open311/v2/requests.json", 200),
+    # The probe request is a private consultation: never public, whoever asks.
+    "open311:request": lambda p, v, w: Case(
+        "GET", f"/open311/v2/requests/{probe_request(w, area_for(p, v)).reference}.json", 404
+    ),
+    "open311:token": lambda p, v, w: Case("GET", "/open311/v2/tokens/nosuchtoken.json", 404),
+    "open311_keys:list": _page("/workbench/open311-keys/", lambda p: p == "secadmin"),
+    "open311_keys:revoke": lambda p, v, w: Case(
+        "POST", "/workbench/open311-keys/999999/revoke", 302 if not signed_in(p) else 404
+    ),
+}
 
 
 RULES: dict[str, Rule] = {
@@ -514,6 +621,121 @@ RULES: dict[str, Rule] = {
     "api:point": _hsds(lambda loc: f"/api/v1/directory/points/{loc.pk}"),
     "api:coverage_report": lambda p, v, w: Case("GET", "/api/v1/directory/coverage", 401),
 }
+
+
+# --- applications (sihai/applications) --------------------------------------------------------
+APPLICATION_COUNTER = COUNTER  # application.assist: community workers and subdistrict officers
+
+
+def probe_application(code: str, w: World) -> Application:
+    """A medical-insurance application of the probe resident of ``code``, with an education part
+    and a document (made once per test)."""
+    resident = w.residents[code]
+    found = Application.objects.filter(resident=resident).first()
+    if found is not None:
+        return found
+    application = Application.objects.create(
+        reference=f"SHPROBE{resident.pk:06d}",
+        type=ApplicationType.objects.get(code="school_seat"),
+        resident=resident,
+        area_code=resident.community_id,
+    )
+    ApplicationPart.objects.create(
+        application=application,
+        department=Department.objects.get(code="education"),
+        area_code=resident.community_id,
+    )
+    document = Document.objects.create(
+        resident=resident,
+        kind="id_card",
+        content_type="application/pdf",
+        size=8,
+        digest="0" * 64,
+        storage_name=application_documents.store(b"%PDF-1.4"),
+    )
+    application.documents.add(document)
+    return application
+
+
+def _counter_case(method: str, url: Callable[[Application], str], ok: int) -> Rule:
+    def rule(p: str, v: str, w: World) -> Case:
+        code = area_for(p, v)
+        application = probe_application(code, w)
+        allowed = p in APPLICATION_COUNTER and in_own_area(p, w.residents[code])
+        return Case(method, url(application), 302 if not signed_in(p) else ok if allowed else 404)
+
+    return rule
+
+
+def _part_case(p: str, v: str, w: World) -> Case:
+    code = area_for(p, v)
+    part = probe_application(code, w).parts.get()
+    allowed = p == "edu_wuhua" and in_own_area(p, w.residents[code])
+    status = 302 if not signed_in(p) else 200 if allowed else 404
+    return Case("GET", f"/workbench/applications/parts/{part.pk}/", status)
+
+
+def _application_document(p: str, v: str, w: World) -> Case:
+    code = area_for(p, v)
+    document = probe_application(code, w).documents.get()
+    resident = w.residents[code]
+    allowed = (p in APPLICATION_COUNTER or p == "edu_wuhua") and in_own_area(p, resident)
+    status = 302 if not signed_in(p) else 200 if allowed else 404
+    return Case("GET", f"/workbench/applications/documents/{document.pk}", status)
+
+
+def _type_edit(p: str, v: str, w: World) -> Case:
+    kind = ApplicationType.objects.get(code="residence_permit")
+    status = 302 if not signed_in(p) else 200 if p == "city_officer" else 404
+    return Case("GET", f"/workbench/applications/types/{kind.pk}/", status)
+
+
+APPLICATION_RULES: dict[str, Rule] = {
+    "applications_me:precheck": lambda p, v, w: Case("GET", "/me/applications/", 302),
+    "applications_me:apply": lambda p, v, w: Case(
+        "GET", "/me/applications/apply/school_seat/", 302
+    ),
+    "applications_me:detail": lambda p, v, w: Case("GET", "/me/applications/1/", 302),
+    "applications_me:supply": lambda p, v, w: Case("POST", "/me/applications/1/documents", 302),
+    "applications_me:documents": lambda p, v, w: Case("GET", "/me/applications/documents/", 302),
+    "applications_me:document": lambda p, v, w: Case("GET", "/me/applications/documents/1", 302),
+    "applications:queue": _page("/workbench/applications/", lambda p: p in DEPARTMENT_STAFF),
+    "applications:decide": _part_case,
+    "applications:document": _application_document,
+    "applications:counter": _page(
+        "/workbench/applications/counter/", lambda p: p in APPLICATION_COUNTER
+    ),
+    "applications:counter_resident": _counter_case(
+        "GET", lambda a: f"/workbench/applications/counter/{a.resident_id}/", 200
+    ),
+    "applications:counter_upload": _counter_case(
+        "POST", lambda a: f"/workbench/applications/counter/{a.resident_id}/documents", 302
+    ),
+    "applications:counter_supply": _counter_case(
+        "POST", lambda a: f"/workbench/applications/counter/applications/{a.pk}/documents", 302
+    ),
+    "applications:counter_done": _counter_case(
+        "GET", lambda a: f"/workbench/applications/counter/done/{a.pk}/", 200
+    ),
+    "applications:receipt": _counter_case(
+        "GET", lambda a: f"/workbench/applications/receipts/{a.pk}.pdf", 200
+    ),
+    "applications:seats": _page("/workbench/applications/seats/", lambda p: p in PLANNERS),
+    "applications:types": _page("/workbench/applications/types/", lambda p: p == "city_officer"),
+    "applications:type_edit": _type_edit,
+    "api:application_types": lambda p, v, w: Case("GET", "/api/v1/applications/types", 200),
+    "api:application_precheck": lambda p, v, w: Case("GET", "/api/v1/applications/precheck", 401),
+    "api:application_facts": lambda p, v, w: Case("PUT", "/api/v1/applications/facts", 401, {}),
+    "api:applications_mine": lambda p, v, w: Case("GET", "/api/v1/applications/mine", 401),
+    "api:application_submit": lambda p, v, w: Case("POST", "/api/v1/applications/", 401, {}),
+    # Staff take a personal API token, not the workbench session.
+    "api:application_queue": lambda p, v, w: Case("GET", "/api/v1/applications/queue", 401),
+    "api:application_part_decide": lambda p, v, w: Case(
+        "POST", "/api/v1/applications/parts/1/decision", 401, {}
+    ),
+}
+RULES.update(APPLICATION_RULES)
+RULES.update(CASE_RULES)
 
 
 def _named_routes(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:

@@ -140,10 +140,11 @@ def _ayi_story(ctx: SeedContext) -> None:
     from sihai.accounts.models import User  # noqa: PLC0415
     from sihai.applications import services  # noqa: PLC0415
     from sihai.applications.factories import facts_for  # noqa: PLC0415
+    from sihai.applications.models import Application  # noqa: PLC0415
     from sihai.residents.seed import KNOWN_PHONES, _known  # noqa: PLC0415
 
     ayi = _known(KNOWN_PHONES[0])
-    if ayi.account is None or ayi.applications.exists():
+    if ayi.account is None or Application.objects.filter(resident=ayi).exists():
         return
     facts_for(ayi, employment="flexible", has_residence_permit=True, social_insurance_months=18)
     document = services.document_upload(
