@@ -1,22 +1,25 @@
-"""Decision deadlines in working days (Monday to Friday).
+"""Decision deadlines in working days, on the shared working calendar.
 
-A narrow seam: the integrator replaces the body with the shared working calendar
-(``sihai/core/workcalendar.py``, public holidays and 调休 make-up days) after the merge.
+Working days are Monday to Friday less the public holidays, plus the weekend days made
+working days (调休上班) by the State Council's yearly notice (``sihai/core/workcalendar.py``).
 """
 
 from __future__ import annotations
 
 import datetime
 
-SATURDAY = 5
+from sihai.core.workcalendar import WorkCalendar, default_calendar
 
 
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The date ``days`` working days after ``start`` (Mon–Fri; holidays not yet known)."""
+def add_working_days(
+    start: datetime.date, days: int, *, calendar: WorkCalendar | None = None
+) -> datetime.date:
+    """The date ``days`` working days after ``start``."""
+    cal = calendar or default_calendar()
     day = start
     left = days
     while left > 0:
         day += datetime.timedelta(days=1)
-        if day.weekday() < SATURDAY:
+        if cal.is_working_day(day):
             left -= 1
     return day

@@ -528,6 +528,7 @@ def part_decide(
         resident_id=application.resident_id,
         reference=application.reference,
         message_code=f"part_{part.state}",
+        event_id=str(part.pk),
     )
     return part
 

@@ -414,3 +414,30 @@ def test_erasing_a_resident_deletes_their_documents_and_files(
     application.refresh_from_db()
     assert application.member_id is None
     assert application.type.code == "school_seat"
+
+
+def test_the_resident_is_told_by_sms_through_the_outbox_once_per_event(
+    parent: tuple[Resident, ResidentAccount],
+) -> None:
+    from sihai.notifications.models import Notification  # noqa: PLC0415
+
+    resident, _account = parent
+    Resident.objects.filter(pk=resident.pk).update(phone="13900000099")
+    application = _fanout(parent)
+    hr = officer("hr_wuhua", "530102", "human_resources")
+    civil = officer("civil_wuhua", "530102", "civil_affairs")
+    for who, code in ((hr, "human_resources"), (civil, "civil_affairs")):
+        part = application.parts.get(department__code=code)
+        services.part_decide(actor=who, part_id=part.pk, decision="approve")
+    sent = Notification.objects.filter(key__startswith=f"application:{application.reference}:")
+    # Received, then one message per department's decision (two approvals, not one).
+    assert sent.count() == 3
+    assert {n.recipient for n in sent} == {"13900000099"}
+    assert all(application.reference in n.body for n in sent)
+
+
+def test_deadlines_skip_the_national_day_holiday() -> None:
+    from sihai.applications.deadlines import add_working_days  # noqa: PLC0415
+
+    # 2026-09-30 (Wed) + 1 working day: 1–7 October are the National Day holiday.
+    assert add_working_days(datetime.date(2026, 9, 30), 1) > datetime.date(2026, 10, 7)
