@@ -42,13 +42,15 @@ _DECIDES_DELETION = frozenset({"resident.erase"})
 # reads its changes in the audit log).
 _POINTS = frozenset({"directory.manage"})
 _PLANNING = frozenset({"directory.manage", "coverage.view"})
+# Dashboards of the area's figures (sihai/reporting): every level and department sees its own.
+_INSIGHT = frozenset({"insight.view"})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER | _POINTS,
-    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION,
-    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
-    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION,
-    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _INSIGHT,
+    Role.SUBDISTRICT_OFFICER: _COUNTER | _PLANNING | _DECIDES_DELETION | _INSIGHT,
+    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _INSIGHT,
+    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _INSIGHT,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _INSIGHT,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
     Role.SECURITY_ADMIN: frozenset({"role.view", "role.grant", "account.manage"}),

@@ -1,0 +1,152 @@
+"""The directory's indicators (collected by ``sihai.reporting``): points and the 15-minute circle.
+
+Both read the directory as it is (a few hundred points, no rollups needed): points
+by kind at the end of each month (by when they were added), and the coverage of the
+15-minute circle today (``coverage.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sihai.directory.catalogue import Kind
+from sihai.directory.coverage import CoverageReport, coverage
+from sihai.directory.models import Location
+from sihai.reporting.registry import (
+    Dimension,
+    Indicator,
+    Key,
+    Kind as MeasureKind,
+    Measure,
+    Query,
+    Unit,
+    register_indicator,
+)
+
+WITH_KIND = frozenset({Dimension.AREA, Dimension.PERIOD, Dimension.CATEGORY})
+
+
+def _month_end(month: datetime.date) -> datetime.datetime:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
+
+
+def _points(query: Query) -> dict[Key, Measure]:
+    out: dict[Key, Measure] = {}
+    for month in query.months:
+        rows = (
+            Location.objects.filter(
+                published=True,
+                area_id__startswith=query.area,
+                created_at__lt=_month_end(month),
+            )
+            .annotate(group=Substr("area_id", 1, query.group_len))
+            .values("group", "kind")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            if len(row["group"]) == query.group_len:
+                n = int(row["n"])
+                out[(row["group"], row["kind"], month)] = Measure(float(n), n)
+    return out
+
+
+register_indicator(
+    Indicator(
+        code="directory.points",
+        name=_("Service points"),
+        definition=_("Published service points in the area at the end of the period, by kind."),
+        computation=_("Count of published points by the area they belong to and their kind."),
+        unit=Unit.COUNT,
+        compute=_points,
+        people=False,
+        stock=True,
+        public=True,
+        dimensions=WITH_KIND,
+        categories=lambda: dict(Kind.choices),
+        app="directory",
+        order=30,
+    )
+)
+
+
+def _coverage_cells(query: Query, *, residents: bool) -> dict[Key, Measure]:
+    report: CoverageReport = coverage(roots=[query.area])
+    month = query.months[-1]
+    cells: dict[Key, Measure] = defaultdict(lambda: Measure(0, 0))
+    for kind, by_kind in report.kinds.items():
+        for row in by_kind.rows:
+            key = (row.community.code[: query.group_len], kind, month)
+            if residents:
+                n = row.community.residents
+                part = Measure(float(n if row.covered else 0), n, float(n))
+            else:
+                part = Measure(float(row.covered), 1, 1.0)
+            cells[key] = cells[key] + part
+    return dict(cells)
+
+
+def _circle_communities(query: Query) -> dict[Key, Measure]:
+    return _coverage_cells(query, residents=False)
+
+
+def _circle_residents(query: Query) -> dict[Key, Measure]:
+    return _coverage_cells(query, residents=True)
+
+
+register_indicator(
+    Indicator(
+        code="directory.circle_communities",
+        name=_("Communities within the 15-minute circle"),
+        definition=_(
+            "Share of the area's communities whose centre is within 15 minutes' walk of a "
+            "published point of the kind, today."
+        ),
+        computation=_(
+            "Straight-line distance × detour factor at walking speed from each community's "
+            "centre to the nearest point (see the 15-minute circle page for the method)."
+        ),
+        unit=Unit.PERCENT,
+        compute=_circle_communities,
+        kind=MeasureKind.RATIO,
+        people=False,
+        as_of_today=True,
+        additive_categories=False,
+        public=True,
+        dimensions=frozenset({Dimension.AREA, Dimension.CATEGORY}),
+        categories=lambda: dict(Kind.choices),
+        app="directory",
+        order=31,
+    )
+)
+register_indicator(
+    Indicator(
+        code="directory.circle_residents",
+        name=_("Registered residents within the 15-minute circle"),
+        definition=_(
+            "Share of the area's registered residents who live in a community within 15 "
+            "minutes' walk of a published point of the kind, today."
+        ),
+        computation=_(
+            "Registered residents of the covered communities over all registered residents "
+            "(suppressed where fewer than the minimum number of residents)."
+        ),
+        unit=Unit.PERCENT,
+        compute=_circle_residents,
+        kind=MeasureKind.RATIO,
+        as_of_today=True,
+        additive_categories=False,
+        public=True,
+        dimensions=frozenset({Dimension.AREA, Dimension.CATEGORY}),
+        categories=lambda: dict(Kind.choices),
+        app="directory",
+        order=32,
+    )
+)
