@@ -20,7 +20,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -52,7 +52,11 @@ ERASED_ACTION = "residents.erased"
 
 def _first_community() -> Coalesce:
     first_move = ResidenceChange.objects.filter(resident=OuterRef("pk")).order_by("pk")
-    return Coalesce(Subquery(first_move.values("from_community")[:1]), F("community_id"))
+    return Coalesce(
+        Subquery(first_move.values("from_community_id")[:1]),
+        F("community_id"),
+        output_field=CharField(),
+    )
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
