@@ -31,6 +31,8 @@ urlpatterns = [
     path("workbench/coverage/", include("sihai.directory.coverage_urls")),
     path("services/", include("sihai.directory.portal_urls")),
     path("hsds/", include("sihai.hsds.urls")),
+    path("workbench/insight/", include("sihai.reporting.urls")),
+    path("transparency/", include("sihai.reporting.public_urls")),
     path("workbench/", include("sihai.workbench.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -43,7 +43,7 @@ def _points(query: Query) -> dict[Key, Measure]:
         rows = (
             Location.objects.filter(
                 published=True,
-                area_id__startswith=query.area,
+                area__code__startswith=query.area,
                 created_at__lt=_month_end(month),
             )
             .annotate(group=Substr("area_id", 1, query.group_len))

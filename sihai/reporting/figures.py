@@ -95,8 +95,10 @@ class Dashboard:
 
     @property
     def has_data(self) -> bool:
+        """Did anything happen in the period (figures of today do not count)?"""
         return any(
             v.table is not None
+            and not v.indicator.as_of_today
             and any(c.measure.base or c.measure.value for c in v.table.cells.values())
             for v in self.views
         )

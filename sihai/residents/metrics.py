@@ -303,7 +303,7 @@ def _by_ethnic_group(query: Query) -> dict[Key, Measure]:
     rows = (
         Resident.objects.filter(
             consented,
-            community_id__startswith=query.area,
+            community__code__startswith=query.area,
             ethnicity__isnull=False,
             erased_at__isnull=True,
         )
