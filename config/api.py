@@ -6,6 +6,7 @@ from sihai.accounts.api import router as auth_router
 from sihai.areas.api import router as areas_router
 from sihai.core.api_errors import install_error_handlers
 from sihai.directory.api import router as directory_router
+from sihai.reporting.api import router as metrics_router
 from sihai.residents.api import me_router, staff_router
 
 api = NinjaAPI(
@@ -20,3 +21,4 @@ api.add_router("/areas/", areas_router, tags=["areas"])
 api.add_router("/me/", me_router, tags=["my data (resident)"])
 api.add_router("/residents/", staff_router, tags=["residents (staff)"])
 api.add_router("/directory/", directory_router, tags=["directory"])
+api.add_router("/metrics/", metrics_router, tags=["metrics"])

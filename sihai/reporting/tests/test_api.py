@@ -1,0 +1,104 @@
+"""The metrics API gives the dashboards' figures, scoped and suppressed identically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from sihai.accounts.models import User
+from sihai.accounts.authentication import token_create
+from sihai.reporting.figures import dashboard_for_actor
+from sihai.reporting.periods import parse_period
+from sihai.reporting.rollups import rollups_update
+from sihai.residents.factories import resident_in
+
+CUIHU = "530102001001"
+CUIHU_EAST = "530102001002"
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(user: User) -> Client:
+    token = token_create(user=user, name="test").plaintext
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def figures() -> None:
+    for _ in range(3):
+        resident_in(CUIHU)
+    for _ in range(40):
+        resident_in(CUIHU_EAST)
+    rollups_update()
+
+
+def test_the_registry_is_listed() -> None:
+    body = Client().get("/api/v1/metrics/indicators").json()
+    codes = {i["code"] for i in body}
+    assert {"residents.registered", "directory.points", "directory.circle_communities"} <= codes
+    registered = next(i for i in body if i["code"] == "residents.registered")
+    assert registered["unit"] == "people"
+    assert registered["stock"] is True
+
+
+def test_same_figures_as_the_dashboard(persona: Callable[[str], User], figures: None) -> None:
+    officer = persona("huashan_officer")
+    body = staff(officer).get(
+        "/api/v1/metrics/areas/530102001", {"indicator_code": "residents.registered"}
+    ).json()
+    figure = body["figures"][0]
+    cells = {c["area"]: c for c in figure["cells"]}
+    assert cells[CUIHU]["value"] is None
+    assert cells[CUIHU]["suppressed"] == "small"
+    # The 40 is hidden too: the total would give the 3 away.
+    assert cells[CUIHU_EAST]["value"] is None
+    assert cells[CUIHU_EAST]["suppressed"] == "complementary"
+    board = dashboard_for_actor(
+        actor=officer, code="530102001", period=parse_period(""), only=["residents.registered"]
+    )
+    table = board.views[0].table
+    assert table is not None
+    assert figure["total"]["value"] == table.total.measure.value == 43
+    assert body["k"] == 10
+
+
+def test_the_community_of_three_is_suppressed_on_its_own(
+    persona: Callable[[str], User], figures: None
+) -> None:
+    body = staff(persona("cuihu_worker")).get(f"/api/v1/metrics/areas/{CUIHU}").json()
+    registered = next(f for f in body["figures"] if f["indicator"] == "residents.registered")
+    assert registered["total"]["value"] is None
+    assert "Fewer than 10 people" in registered["total"]["reason"]
+    ethnic = next(f for f in body["figures"] if f["indicator"] == "residents.ethnic_group")
+    assert ethnic["refused"] == "level"
+
+
+def test_the_neighbour_shown_in_full_elsewhere_stays_hidden_on_its_own_page(
+    persona: Callable[[str], User], figures: None
+) -> None:
+    # The subdistrict's table hid the 40 as a complement: its own page must too.
+    body = staff(persona("city_officer")).get(
+        f"/api/v1/metrics/areas/{CUIHU_EAST}", {"indicator_code": "residents.registered"}
+    ).json()
+    assert body["figures"][0]["total"]["value"] is None
+
+
+@pytest.mark.parametrize(
+    ("username", "code"),
+    [("wuhua_officer", "5301"), ("wuhua_officer", "530103"), ("cuihu_worker", "530102001")],
+)
+def test_outside_scope_is_404(persona: Callable[[str], User], username: str, code: str) -> None:
+    response = staff(persona(username)).get(f"/api/v1/metrics/areas/{code}")
+    assert response.status_code == 404
+
+
+def test_bad_input(persona: Callable[[str], User]) -> None:
+    client = staff(persona("city_officer"))
+    future = client.get("/api/v1/metrics/areas/5301", {"period": "2099-02"})
+    assert (future.status_code, future.json()["code"]) == (400, "period.future")
+    unknown = client.get("/api/v1/metrics/areas/5301", {"indicator_code": "nope"})
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "indicator.unknown")
+    assert client.get("/api/v1/metrics/areas/99").status_code == 404
+    assert Client().get("/api/v1/metrics/areas/5301").status_code == 401
