@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count
+from django.conf import settings
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sihai.directory.catalogue import Kind
-from sihai.directory.coverage import CoverageReport, coverage
-from sihai.directory.models import Location
+from sihai.directory.coverage import CoverageReport, circle_minutes, coverage
+from sihai.directory.models import CommunityCentroid, Location
 from sihai.reporting.registry import (
     Dimension,
     Indicator,
@@ -28,6 +29,7 @@ from sihai.reporting.registry import (
     Unit,
     register_indicator,
 )
+from sihai.residents.models import ResidenceChange, Resident
 
 WITH_KIND = frozenset({Dimension.AREA, Dimension.PERIOD, Dimension.CATEGORY})
 
@@ -77,12 +79,40 @@ register_indicator(
 )
 
 
+_report: dict[tuple[object, ...], CoverageReport] = {}
+
+
+def _state() -> tuple[object, ...]:
+    """What the city's coverage depends on, cheaply: points, residents, moves, centres."""
+    points = Location.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    residents = Resident.objects.aggregate(n=Count("id"), last=Max("id"))
+    moves = ResidenceChange.objects.aggregate(last=Max("id"))
+    centres = CommunityCentroid.objects.aggregate(
+        n=Count("pk"), lat=Sum("latitude"), lon=Sum("longitude")
+    )
+    return (
+        points["n"], points["last"], residents["n"], residents["last"], moves["last"],
+        centres["n"], centres["lat"], centres["lon"], circle_minutes(),
+    )
+
+
+def city_coverage() -> CoverageReport:
+    """The whole city's coverage, computed again only when what it depends on changed."""
+    key = _state()
+    if key not in _report:
+        _report.clear()
+        _report[key] = coverage(roots=[settings.SIHAI_CITY_CODE])
+    return _report[key]
+
+
 def _coverage_cells(query: Query, *, residents: bool) -> dict[Key, Measure]:
-    report: CoverageReport = coverage(roots=[query.area])
+    report = city_coverage()
     month = query.months[-1]
     cells: dict[Key, Measure] = defaultdict(lambda: Measure(0, 0))
     for kind, by_kind in report.kinds.items():
         for row in by_kind.rows:
+            if not row.community.code.startswith(query.area):
+                continue
             key = (row.community.code[: query.group_len], kind, month)
             if residents:
                 n = row.community.residents
