@@ -21,6 +21,7 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from sihai.core.errors import InvalidInput, NotFound, PageNotFound
@@ -43,10 +44,10 @@ from sihai.reporting.registry import indicator, indicators
 from sihai.reporting.suppression import Reason, table_reasons
 
 LEVEL_TITLES = {
-    "city": "City dashboard",
-    "county": "District dashboard",
-    "township": "Subdistrict dashboard",
-    "village": "Community dashboard",
+    "city": gettext_lazy("City dashboard"),
+    "county": gettext_lazy("District dashboard"),
+    "township": gettext_lazy("Subdistrict dashboard"),
+    "village": gettext_lazy("Community dashboard"),
 }
 
 
@@ -146,7 +147,7 @@ def _context(dashboard: Dashboard) -> dict[str, Any]:
         "dashboard": dashboard,
         "sections": sections,
         "legend": legend,
-        "level_title": _(LEVEL_TITLES[dashboard.level]),
+        "level_title": LEVEL_TITLES[dashboard.level],
         "k": k,
     }
 
