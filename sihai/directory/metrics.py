@@ -23,11 +23,13 @@ from sihai.reporting.registry import (
     Dimension,
     Indicator,
     Key,
-    Kind as MeasureKind,
     Measure,
     Query,
     Unit,
     register_indicator,
+)
+from sihai.reporting.registry import (
+    Kind as MeasureKind,
 )
 from sihai.residents.models import ResidenceChange, Resident
 
@@ -91,8 +93,15 @@ def _state() -> tuple[object, ...]:
         n=Count("pk"), lat=Sum("latitude"), lon=Sum("longitude")
     )
     return (
-        points["n"], points["last"], residents["n"], residents["last"], moves["last"],
-        centres["n"], centres["lat"], centres["lon"], circle_minutes(),
+        points["n"],
+        points["last"],
+        residents["n"],
+        residents["last"],
+        moves["last"],
+        centres["n"],
+        centres["lat"],
+        centres["lon"],
+        circle_minutes(),
     )
 
 

@@ -117,16 +117,27 @@ def _figure(board: Dashboard, view: IndicatorView) -> FigureOut:
     period = "today" if ind.as_of_today else board.period.code
     if table is None:
         return FigureOut(
-            indicator=ind.code, name=str(ind.name), unit=str(ind.unit.value), period=period,
-            total=None, cells=[], trend=[], refused=view.refused,
+            indicator=ind.code,
+            name=str(ind.name),
+            unit=str(ind.unit.value),
+            period=period,
+            total=None,
+            cells=[],
+            trend=[],
+            refused=view.refused,
         )
     cells = []
     for place in view.rows:
         if place.code != board.area.code:
             for column in view.columns:
                 cells.append(
-                    _cell(ind, place.code, column.code, table.cells[(place.code, column.code)],
-                          board.k)
+                    _cell(
+                        ind,
+                        place.code,
+                        column.code,
+                        table.cells[(place.code, column.code)],
+                        board.k,
+                    )
                 )
             if view.has_categories and place.code in table.row_totals:
                 cells.append(_cell(ind, place.code, TOTAL, table.row_totals[place.code], board.k))
@@ -144,7 +155,8 @@ def _figure(board: Dashboard, view: IndicatorView) -> FigureOut:
         cells=cells,
         trend=[
             TrendOut(
-                month=f"{p.month:%Y-%m}", value=value_of(ind, p.cell),
+                month=f"{p.month:%Y-%m}",
+                value=value_of(ind, p.cell),
                 suppressed=p.cell.reason or None,
             )
             for p in view.trend

@@ -22,7 +22,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from sihai.reporting.figures import Dashboard, IndicatorView, reason_text, text_of, value_of
+from sihai.reporting.figures import (
+    Dashboard,
+    IndicatorView,
+    Place,
+    reason_text,
+    text_of,
+    value_of,
+)
 from sihai.reporting.registry import Indicator
 from sihai.reporting.suppression import TOTAL, Cell
 
@@ -45,23 +52,19 @@ def headers() -> list[str]:
     ]
 
 
-def _row(
-    dashboard: Dashboard, view: IndicatorView, code: str, name: str, column: str, label: str,
-    cell: Cell,
-) -> Row:
+def _row(dashboard: Dashboard, view: IndicatorView, place: Place, column: Place, cell: Cell) -> Row:
     ind: Indicator = view.indicator
     period = _("today") if ind.as_of_today else dashboard.period.code
-    value = value_of(ind, cell)
     return [
         ind.code,
         str(ind.name),
         str(ind.unit.label),
         period,
-        code,
-        name,
-        column,
-        label,
-        value,
+        place.code,
+        place.name,
+        column.code,
+        column.name,
+        value_of(ind, cell),
         text_of(ind, cell),
         reason_text(cell.reason, dashboard.k) if cell.suppressed else "",
     ]
@@ -74,21 +77,18 @@ def figure_rows(dashboard: Dashboard) -> Iterator[Row]:
         table = view.table
         if table is None:
             continue
-        columns = [(c.code, c.name) for c in view.columns]
+        everything = Place(TOTAL, _("all"))
         for place in view.rows:
             if place.code == area.code:
                 continue
-            for code, label in columns:
-                yield _row(dashboard, view, place.code, place.name, code, label,
-                           table.cells[(place.code, code)])
+            for column in view.columns:
+                yield _row(dashboard, view, place, column, table.cells[(place.code, column.code)])
             if view.has_categories and place.code in table.row_totals:
-                yield _row(dashboard, view, place.code, place.name, TOTAL, _("all"),
-                           table.row_totals[place.code])
+                yield _row(dashboard, view, place, everything, table.row_totals[place.code])
         if view.has_categories:
-            for code, label in columns:
-                yield _row(dashboard, view, area.code, area.name, code, label,
-                           table.column_totals[code])
-        yield _row(dashboard, view, area.code, area.name, TOTAL, _("all"), table.total)
+            for column in view.columns:
+                yield _row(dashboard, view, area, column, table.column_totals[column.code])
+        yield _row(dashboard, view, area, everything, table.total)
 
 
 def trend_rows(dashboard: Dashboard) -> Iterator[Row]:
@@ -136,12 +136,11 @@ _HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _sheet(
-    book: Workbook, title: str, header: Row, rows: Iterable[Row], widths: list[int]
-) -> None:
+def _sheet(book: Workbook, title: str, header: Row, rows: Iterable[Row], widths: list[int]) -> None:
     sheet: WriteOnlyWorksheet = book.create_sheet(title=title[:31])
     for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        # Set before the first row, as write-only sheets require (not in the type stubs).
+        sheet.column_dimensions[chr(ord("A") + index)].width = width  # type: ignore[attr-defined]
     sheet.freeze_panes = "A2"
     head = []
     for value in header:
@@ -169,16 +168,29 @@ def xlsx_file(
         _sheet(
             book,
             _("Trend"),
-            [_("indicator code"), _("indicator"), _("month"), _("value"), _("shown as"),
-             _("suppressed because")],
+            [
+                _("indicator code"),
+                _("indicator"),
+                _("month"),
+                _("value"),
+                _("shown as"),
+                _("suppressed because"),
+            ],
             trend_rows(dashboard),
             [18, 30, 10, 12, 14, 40],
         )
         _sheet(
             book,
             _("Definitions"),
-            [_("indicator code"), _("indicator"), _("definition"), _("how it is computed"),
-             _("unit"), _("dimensions"), _("from")],
+            [
+                _("indicator code"),
+                _("indicator"),
+                _("definition"),
+                _("how it is computed"),
+                _("unit"),
+                _("dimensions"),
+                _("from"),
+            ],
             definition_rows(dashboard),
             [18, 30, 60, 60, 10, 24, 12],
         )
@@ -192,7 +204,8 @@ def xlsx_file(
             "Small-cell suppression: a figure counting fewer than %(k)s people is not shown, "
             "and other figures are hidden with it so that it cannot be worked out from the "
             "totals. Ethnic group and religion are counted only for a district or above."
-        ) % {"k": k},
+        )
+        % {"k": k},
     ]:
         cell = WriteOnlyCell(notes, value=line)
         cell.alignment = _WRAP

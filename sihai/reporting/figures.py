@@ -308,9 +308,7 @@ def build_dashboard(
     chosen = [i for i in indicators() if only is None or i.code in set(only)]
     roots = list(visible_roots) if visible_roots is not None else [area.code]
     parents = [
-        code
-        for code in ancestor_codes(area.code)
-        if any(code.startswith(root) for root in roots)
+        code for code in ancestor_codes(area.code) if any(code.startswith(root) for root in roots)
     ]
     names = _names(parents)
     return Dashboard(

@@ -123,7 +123,7 @@ class Indicator:
     as_of_today: bool = False
     sensitive: bool = False
     dimensions: frozenset[Dimension] = frozenset({Dimension.AREA, Dimension.PERIOD})
-    categories: Callable[[], dict[str, str | Promise]] = field(default=lambda: {})
+    categories: Callable[[], dict[str, str | Promise]] = field(default=dict)
     department: str = ""
     # False when one thing counts under several categories (a community under every kind
     # of point): then a row has no total across categories.

@@ -21,9 +21,7 @@ from sihai.reporting.periods import Period
 DEFAULT_LEVELS = ("city", "county", "township")
 
 
-def monthly_reports_generate(
-    *, month: datetime.date, levels: Iterable[str] | None = None
-) -> int:
+def monthly_reports_generate(*, month: datetime.date, levels: Iterable[str] | None = None) -> int:
     """Write (or rewrite) the report of every area of ``levels`` for ``month``; how many."""
     period = Period(f"{month:%Y-%m}", (month.replace(day=1),))
     areas = AdministrativeArea.objects.filter(level__in=list(levels or DEFAULT_LEVELS)).order_by(

@@ -59,8 +59,17 @@ def _apply(source: str, totals: dict[CellKey, list[int]]) -> None:
     for key, (n, seconds) in totals.items():
         row = existing.get(key)
         if row is None:
-            new.append(DailyRollup(source=source, day=key[0], community=key[1], category=key[2],
-                                   state=key[3], count=n, duration_seconds=seconds))
+            new.append(
+                DailyRollup(
+                    source=source,
+                    day=key[0],
+                    community=key[1],
+                    category=key[2],
+                    state=key[3],
+                    count=n,
+                    duration_seconds=seconds,
+                )
+            )
         else:
             row.count += n
             row.duration_seconds += seconds

@@ -129,7 +129,6 @@ def suppress_table(
     reason = np.full((height, width), "", dtype=object)
     if people:
         reason[(base > 0) & (base < k)] = Reason.SMALL.value
-        total_row = height - 1
         for column, why in (forced or {}).items():
             if width == 0 or height == 0:
                 break
@@ -157,9 +156,7 @@ def _lines(
     return lines
 
 
-def _complement(
-    base: np.ndarray, reason: np.ndarray, *, row_total: bool, col_total: bool
-) -> None:
+def _complement(base: np.ndarray, reason: np.ndarray, *, row_total: bool, col_total: bool) -> None:
     height, width = base.shape
     lines = _lines(height, width, row_total=row_total, col_total=col_total)
     if not lines:
@@ -193,7 +190,9 @@ def _hide_smallest(base: np.ndarray, reason: np.ndarray, line: list[tuple[int, i
     return True
 
 
-def _determined(reason: np.ndarray, lines: list[list[tuple[int, int, int]]]) -> list[tuple[int, int]]:
+def _determined(
+    reason: np.ndarray, lines: list[list[tuple[int, int, int]]]
+) -> list[tuple[int, int]]:
     """Suppressed entries whose value follows from the published ones (exactly)."""
     unknown = [(int(i), int(j)) for i, j in zip(*np.nonzero(reason != ""), strict=True)]
     if not unknown:
@@ -265,9 +264,7 @@ def suppress_counts(counts: Mapping[str, int], *, k: int | None = None) -> dict[
     """
     keys = list(counts)
     table = suppress_table(keys, [""], {(key, ""): count_of(counts[key]) for key in keys}, k=k)
-    return {
-        key: None if table.cells[(key, "")].suppressed else counts[key] for key in keys
-    }
+    return {key: None if table.cells[(key, "")].suppressed else counts[key] for key in keys}
 
 
 def count_of(n: int) -> Measure:

@@ -18,6 +18,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -121,8 +122,13 @@ def _context(dashboard: Dashboard) -> dict[str, Any]:
             reasons.add(view.refused)
         reasons |= {p.cell.reason for p in view.trend if p.cell.reason}
         totals = (
-            [(text_of(ind, view.table.column_totals[c.code]), view.table.column_totals[c.code].reason)
-             for c in view.columns]
+            [
+                (
+                    text_of(ind, view.table.column_totals[c.code]),
+                    view.table.column_totals[c.code].reason,
+                )
+                for c in view.columns
+            ]
             if view.table is not None and view.has_categories and len(view.rows) > 1
             else []
         )
@@ -135,9 +141,7 @@ def _context(dashboard: Dashboard) -> dict[str, Any]:
                 "rows": _rows(view, dashboard),
                 "column_totals": totals,
                 "trend": [(p.month, text_of(ind, p.cell), p.cell.reason) for p in view.trend],
-                "league": [
-                    (row.rank, row.place, text_of(ind, row.cell)) for row in view.league
-                ],
+                "league": [(row.rank, row.place, text_of(ind, row.cell)) for row in view.league],
                 "chart": _chart(view),
                 "chart_id": f"chart-{ind.code.replace('.', '-')}",
             }
@@ -163,9 +167,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
 
-def _dashboard_or_error(
-    request: HttpRequest, code: str
-) -> tuple[Dashboard | None, HttpResponse | None]:
+def _dashboard_or_error(request: HttpRequest, code: str) -> Dashboard | HttpResponse:
     try:
         area_for_actor(actor=request.user, code=code)
     except NotFound as exc:
@@ -175,23 +177,21 @@ def _dashboard_or_error(
         only = _only(request)
     except InvalidInput as exc:
         area = area_place(code)
-        response = render(
+        return render(
             request,
             "reporting/dashboard_error.html",
             {"error": exc.message, "area": area, "period": request.GET.get("period", "")},
             status=400,
         )
-        return None, response
-    return dashboard_for_actor(actor=request.user, code=code, period=period, only=only), None
+    return dashboard_for_actor(actor=request.user, code=code, period=period, only=only)
 
 
 @never_cache
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    board, error = _dashboard_or_error(request, code)
-    if board is None:
-        assert error is not None
-        return error
+    board = _dashboard_or_error(request, code)
+    if isinstance(board, HttpResponse):
+        return board
     context = _context(board)
     context["query"] = request.GET.urlencode()
     context["indicator_choices"] = [(i.code, i.name) for i in indicators()]
@@ -205,11 +205,10 @@ def _filename(board: Dashboard, ext: str) -> str:
 
 @never_cache
 @login_required
-def export_csv(request: HttpRequest, code: str) -> HttpResponse:
-    board, error = _dashboard_or_error(request, code)
-    if board is None:
-        assert error is not None
-        return error
+def export_csv(request: HttpRequest, code: str) -> HttpResponseBase:
+    board = _dashboard_or_error(request, code)
+    if isinstance(board, HttpResponse):
+        return board
     response = StreamingHttpResponse(
         exports.csv_stream(exports.headers(), exports.figure_rows(board)),
         content_type="text/csv; charset=utf-8",
@@ -220,11 +219,10 @@ def export_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    board, error = _dashboard_or_error(request, code)
-    if board is None:
-        assert error is not None
-        return error
+def export_xlsx(request: HttpRequest, code: str) -> HttpResponseBase:
+    board = _dashboard_or_error(request, code)
+    if isinstance(board, HttpResponse):
+        return board
     title = f"{board.area.name} {board.area.code} · {board.period.code}"
     return FileResponse(
         exports.xlsx_file(board, title=title),
@@ -247,7 +245,7 @@ def reports(request: HttpRequest, code: str) -> HttpResponse:
 
 @never_cache
 @login_required
-def report_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponse:
+def report_xlsx(request: HttpRequest, code: str, month: str) -> HttpResponseBase:
     try:
         area = area_for_actor(actor=request.user, code=code)
         period = parse_period(month)
@@ -270,16 +268,13 @@ def public_dashboard(period: Period) -> Dashboard:
     from django.conf import settings  # noqa: PLC0415
 
     city = area_place(settings.SIHAI_CITY_CODE)
-    board = build_dashboard(city, period, only=[i.code for i in indicators() if i.public])
-    return board
+    return build_dashboard(city, period, only=[i.code for i in indicators() if i.public])
 
 
 def transparency(request: HttpRequest) -> HttpResponse:
     try:
         period = parse_period(request.GET.get("period"))
     except InvalidInput as exc:
-        return render(
-            request, "reporting/transparency.html", {"error": exc.message}, status=400
-        )
+        return render(request, "reporting/transparency.html", {"error": exc.message}, status=400)
     context = _context(public_dashboard(period))
     return render(request, "reporting/transparency.html", context)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr, TruncDate
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -74,8 +75,7 @@ def _registrations_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
         .values_list("pk", "created_at", "first", "registered_via")[:limit]
     )
     return [
-        RollupEvent(pk, at, _local_day(at), first, via, "registered")
-        for pk, at, first, via in rows
+        RollupEvent(pk, at, _local_day(at), first, via, "registered") for pk, at, first, via in rows
     ]
 
 
@@ -320,7 +320,7 @@ def _by_ethnic_group(query: Query) -> dict[Key, Measure]:
     return {(g, c, month): Measure(float(n), n) for (g, c), n in counts.items()}
 
 
-def _ethnic_group_names() -> dict[str, str]:
+def _ethnic_group_names() -> dict[str, str | Promise]:
     chinese = (get_language() or "").startswith("zh")
     return {code: g.name_zh if chinese else g.name_en for code, g in ethnic_groups().items()}
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from sihai.accounts.models import User
 from sihai.accounts.authentication import token_create
+from sihai.accounts.models import User
 from sihai.reporting.figures import dashboard_for_actor
 from sihai.reporting.periods import parse_period
 from sihai.reporting.rollups import rollups_update
@@ -45,9 +45,11 @@ def test_the_registry_is_listed() -> None:
 
 def test_same_figures_as_the_dashboard(persona: Callable[[str], User], figures: None) -> None:
     officer = persona("huashan_officer")
-    body = staff(officer).get(
-        "/api/v1/metrics/areas/530102001", {"indicator_code": "residents.registered"}
-    ).json()
+    body = (
+        staff(officer)
+        .get("/api/v1/metrics/areas/530102001", {"indicator_code": "residents.registered"})
+        .json()
+    )
     figure = body["figures"][0]
     cells = {c["area"]: c for c in figure["cells"]}
     assert cells[CUIHU]["value"] is None
@@ -79,9 +81,11 @@ def test_the_neighbour_shown_in_full_elsewhere_stays_hidden_on_its_own_page(
     persona: Callable[[str], User], figures: None
 ) -> None:
     # The subdistrict's table hid the 40 as a complement: its own page must too.
-    body = staff(persona("city_officer")).get(
-        f"/api/v1/metrics/areas/{CUIHU_EAST}", {"indicator_code": "residents.registered"}
-    ).json()
+    body = (
+        staff(persona("city_officer"))
+        .get(f"/api/v1/metrics/areas/{CUIHU_EAST}", {"indicator_code": "residents.registered"})
+        .json()
+    )
     assert body["figures"][0]["total"]["value"] is None
 
 

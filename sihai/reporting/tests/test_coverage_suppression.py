@@ -23,9 +23,13 @@ def test_small_counts_are_null_and_cannot_be_subtracted(persona: Callable[[str],
     for _ in range(30):
         resident_in(CUIHU_EAST)
     token = token_create(user=persona("huashan_officer"), name="t").plaintext
-    report = Client().get(
-        "/api/v1/directory/coverage?kind=insurance_point", HTTP_AUTHORIZATION=f"Bearer {token}"
-    ).json()
+    report = (
+        Client()
+        .get(
+            "/api/v1/directory/coverage?kind=insurance_point", HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
+        .json()
+    )
     by_code = {c["code"]: c["residents"] for c in report["communities"]}
     assert by_code[CUIHU] is None
     # 33 in the subdistrict is published, so the 30 must be hidden as well.

@@ -53,9 +53,7 @@ def history(persona: Callable[[str], User]) -> None:
         to_community_code=CUIHU_EAST,
         moved_on=datetime.date(2026, 11, 4),
     )
-    request = DeletionRequest.objects.create(
-        resident=people[2], due_on=datetime.date(2026, 12, 20)
-    )
+    request = DeletionRequest.objects.create(resident=people[2], due_on=datetime.date(2026, 12, 20))
     services.deletion_request_decide(actor=officer, request_id=request.pk, grant=True)
 
 
@@ -123,6 +121,7 @@ def test_events_younger_than_the_settling_time_wait() -> None:
 def test_the_task_worker_runs_the_update() -> None:
     resident_in(CUIHU)
     result = rollups_update_task.enqueue()
+    assert result.return_value is not None
     assert result.return_value[REGISTRATIONS] == 1
     assert DailyRollup.objects.get(source=REGISTRATIONS, community=CUIHU).count == 1
 

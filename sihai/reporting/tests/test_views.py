@@ -102,10 +102,14 @@ def test_a_missing_area_is_answered_like_one_outside_scope(persona: Callable[[st
 
 def test_future_period_is_refused_clearly(persona: Callable[[str], User]) -> None:
     client = signed_in(persona, "city_officer")
-    response = client.get("/workbench/insight/5301/", {"period": "2099-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        "/workbench/insight/5301/", {"period": "2099-01"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "in the future" in response.content.decode()
-    response = client.get("/workbench/insight/5301/", {"period": "2099-01"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.get(
+        "/workbench/insight/5301/", {"period": "2099-01"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
     assert "2099-01 尚未到来" in response.content.decode()
 
 
@@ -117,12 +121,16 @@ def test_nonsense_period_is_refused(persona: Callable[[str], User]) -> None:
 
 def test_a_period_with_no_data_says_so(persona: Callable[[str], User], figures: None) -> None:
     client = signed_in(persona, "city_officer")
-    response = client.get("/workbench/insight/5301/", {"period": "2021-03"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        "/workbench/insight/5301/", {"period": "2021-03"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "No figures were recorded for 2021-03" in response.content.decode()
 
 
-def test_csv_export_is_the_suppressed_figures(persona: Callable[[str], User], figures: None) -> None:
+def test_csv_export_is_the_suppressed_figures(
+    persona: Callable[[str], User], figures: None
+) -> None:
     client = signed_in(persona, "huashan_officer")
     response = client.get(
         "/workbench/insight/530102001/export.csv", {"indicator": "residents.registered"}

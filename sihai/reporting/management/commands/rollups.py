@@ -46,12 +46,14 @@ class Command(BaseCommand):
         if action == "update" and options["enqueue"]:
             from sihai.reporting.tasks import rollups_update_task  # noqa: PLC0415
 
-            result = rollups_update_task.enqueue()
-            self.stdout.write(f"enqueued {result.id}")
+            queued = rollups_update_task.enqueue()
+            self.stdout.write(f"enqueued {queued.id}")
             return
         started = time.perf_counter()
         run = rollups.rollups_rebuild if action == "rebuild" else rollups.rollups_update
         for result in run(source_name=name):
             what = "rows" if action == "rebuild" else "events added"
-            self.stdout.write(f"{result.source}: {result.events} {what}, watermark {result.watermark}")
+            self.stdout.write(
+                f"{result.source}: {result.events} {what}, watermark {result.watermark}"
+            )
         self.stdout.write(f"{action} took {time.perf_counter() - started:.2f} s")
