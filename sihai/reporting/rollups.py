@@ -13,9 +13,11 @@ largest id now, and sets the watermark there: the same rows the increments give.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +28,7 @@ from django.utils import timezone
 
 from sihai.reporting.models import DailyRollup, RollupWatermark
 from sihai.reporting.registry import Measure, Query, RollupEvent, RollupSource, sources
+from sihai.reporting.registry import source as registry_source
 
 BATCH = 5_000
 CellKey = tuple[datetime.date, str, str, str]
@@ -173,6 +176,16 @@ def rollup_measures(
     ``hours``: the value is the summed duration in hours (base: the count), for averages.
     """
     states = list(states)
+    if _scanning.get():
+        return _scan_measures(
+            query,
+            source=source,
+            states=states,
+            by_category=by_category,
+            since_start=since_start,
+            signs=signs,
+            hours=hours,
+        )
     rows = DailyRollup.objects.filter(
         source=source, state__in=states, day__lte=query.end, community__startswith=query.area
     )
@@ -194,6 +207,59 @@ def rollup_measures(
         key = (row["group"], row.get("category", "") if by_category else "", month)
         n = int(row["n"]) * weight
         value = float(row["seconds"] or 0) * weight / 3600 if hours else float(n)
+        flows[key] = flows[key] + Measure(value, n)
+    if not since_start:
+        return dict(flows)
+    return _cumulate(flows, query.months)
+
+
+# Set by :func:`full_scan`: indicators read the source tables instead of the rollups.
+_scanning: contextvars.ContextVar[bool] = contextvars.ContextVar("full_scan", default=False)
+
+
+@contextlib.contextmanager
+def full_scan() -> Iterator[None]:
+    """Within this block, rollup-backed indicators compute from the source tables.
+
+    Each source's exact rebuild (one grouped query over its own tables, a full scan)
+    replaces the rollup table: the same figures, the slow way. For the benchmark
+    (``bench/dashboard.py``) and for tests that check the rollups against the sources.
+    """
+    token = _scanning.set(True)
+    try:
+        yield
+    finally:
+        _scanning.reset(token)
+
+
+def _scan_measures(
+    query: Query,
+    *,
+    source: str,
+    states: list[str],
+    by_category: bool,
+    since_start: bool,
+    signs: dict[str, int] | None,
+    hours: bool,
+) -> dict[tuple[str, str, datetime.date], Measure]:
+    declared = registry_source(source)
+    if declared is None:
+        return {}
+    weights = signs or {}
+    flows: dict[tuple[str, str, datetime.date], Measure] = defaultdict(lambda: Measure(0, 0))
+    for row in declared.rebuild(declared.max_id()):
+        if row.state not in states or not row.community.startswith(query.area):
+            continue
+        if row.day > query.end or (not since_start and row.day < query.start):
+            continue
+        weight = weights.get(row.state, 1)
+        key = (
+            row.community[: query.group_len],
+            row.category if by_category else "",
+            row.day.replace(day=1),
+        )
+        n = row.count * weight
+        value = row.duration_seconds * weight / 3600 if hours else float(n)
         flows[key] = flows[key] + Measure(value, n)
     if not since_start:
         return dict(flows)

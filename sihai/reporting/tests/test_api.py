@@ -106,3 +106,17 @@ def test_bad_input(persona: Callable[[str], User]) -> None:
     assert (unknown.status_code, unknown.json()["code"]) == (400, "indicator.unknown")
     assert client.get("/api/v1/metrics/areas/99").status_code == 404
     assert Client().get("/api/v1/metrics/areas/5301").status_code == 401
+
+
+def test_rollups_give_the_figures_a_full_scan_gives(
+    persona: Callable[[str], User], figures: None
+) -> None:
+    from sihai.reporting.rollups import full_scan  # noqa: PLC0415
+
+    client = staff(persona("city_officer"))
+    fast = client.get("/api/v1/metrics/areas/5301", {"period": "2026"}).json()
+    with full_scan():
+        slow = client.get("/api/v1/metrics/areas/5301", {"period": "2026"}).json()
+    assert fast == slow
+    registered = next(f for f in fast["figures"] if f["indicator"] == "residents.registered")
+    assert registered["total"]["value"] == 43
