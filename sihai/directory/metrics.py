@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count, Max, Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,23 +42,29 @@ def _month_end(month: datetime.date) -> datetime.datetime:
 
 
 def _points(query: Query) -> dict[Key, Measure]:
-    out: dict[Key, Measure] = {}
-    for month in query.months:
-        rows = (
-            Location.objects.filter(
-                published=True,
-                area__code__startswith=query.area,
-                created_at__lt=_month_end(month),
-            )
-            .annotate(group=Substr("area_id", 1, query.group_len))
-            .values("group", "kind")
-            .annotate(n=Count("id"))
-            .order_by()
+    """Points added up to each month's end: one grouped query, then running totals."""
+    rows = (
+        Location.objects.filter(
+            published=True,
+            area__code__startswith=query.area,
+            created_at__lt=_month_end(query.months[-1]),
         )
-        for row in rows:
-            if len(row["group"]) == query.group_len:
-                n = int(row["n"])
-                out[(row["group"], row["kind"], month)] = Measure(float(n), n)
+        .annotate(group=Substr("area_id", 1, query.group_len), month=TruncMonth("created_at"))
+        .values("group", "kind", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    added: dict[tuple[str, str], list[tuple[datetime.date, int]]] = defaultdict(list)
+    for row in rows:
+        if len(row["group"]) == query.group_len:
+            month = row["month"]
+            day = month.date() if isinstance(month, datetime.datetime) else month
+            added[(row["group"], row["kind"])].append((day, int(row["n"])))
+    out: dict[Key, Measure] = {}
+    for (group, kind), points in added.items():
+        for month in query.months:
+            n = sum(count for day, count in points if day <= month)
+            out[(group, kind, month)] = Measure(float(n), n)
     return out
 
 
@@ -87,7 +93,8 @@ _report: dict[tuple[object, ...], CoverageReport] = {}
 def _state() -> tuple[object, ...]:
     """What the city's coverage depends on, cheaply: points, residents, moves, centres."""
     points = Location.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    residents = Resident.objects.aggregate(n=Count("id"), last=Max("id"))
+    # Max of the ids only (index lookups): a resident row is never deleted, only erased.
+    residents = Resident.objects.aggregate(last=Max("id"))
     moves = ResidenceChange.objects.aggregate(last=Max("id"))
     centres = CommunityCentroid.objects.aggregate(
         n=Count("pk"), lat=Sum("latitude"), lon=Sum("longitude")
@@ -95,7 +102,6 @@ def _state() -> tuple[object, ...]:
     return (
         points["n"],
         points["last"],
-        residents["n"],
         residents["last"],
         moves["last"],
         centres["n"],
@@ -105,31 +111,39 @@ def _state() -> tuple[object, ...]:
     )
 
 
-def city_coverage() -> CoverageReport:
+def city_coverage() -> tuple[tuple[object, ...], CoverageReport]:
     """The whole city's coverage, computed again only when what it depends on changed."""
     key = _state()
     if key not in _report:
         _report.clear()
+        _cells.clear()
         _report[key] = coverage(roots=[settings.SIHAI_CITY_CODE])
-    return _report[key]
+    return key, _report[key]
+
+
+_cells: dict[tuple[object, ...], dict[tuple[str, str], tuple[int, int]]] = {}
 
 
 def _coverage_cells(query: Query, *, residents: bool) -> dict[Key, Measure]:
-    report = city_coverage()
+    state, report = city_coverage()
+    cache_key = (state, query.area, query.group_len, residents)
+    if cache_key not in _cells:
+        sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        for kind, by_kind in report.kinds.items():
+            for row in by_kind.rows:
+                code = row.community.code
+                if not code.startswith(query.area):
+                    continue
+                cell = sums[(code[: query.group_len], kind)]
+                n = row.community.residents if residents else 1
+                cell[0] += n if row.covered else 0
+                cell[1] += n
+        _cells[cache_key] = {key: (covered, n) for key, (covered, n) in sums.items()}
     month = query.months[-1]
-    cells: dict[Key, Measure] = defaultdict(lambda: Measure(0, 0))
-    for kind, by_kind in report.kinds.items():
-        for row in by_kind.rows:
-            if not row.community.code.startswith(query.area):
-                continue
-            key = (row.community.code[: query.group_len], kind, month)
-            if residents:
-                n = row.community.residents
-                part = Measure(float(n if row.covered else 0), n, float(n))
-            else:
-                part = Measure(float(row.covered), 1, 1.0)
-            cells[key] = cells[key] + part
-    return dict(cells)
+    return {
+        (group, kind, month): Measure(float(covered), n, float(n))
+        for (group, kind), (covered, n) in _cells[cache_key].items()
+    }
 
 
 def _circle_communities(query: Query) -> dict[Key, Measure]:
