@@ -36,6 +36,37 @@ class DailyRollup(models.Model):
         return f"{self.source} {self.day} {self.community} {self.category}/{self.state}"
 
 
+class MonthlyRollup(models.Model):
+    """The daily rows summed per month, kept with them: what dashboards read (months, levels).
+
+    Maintained in the same transaction as the daily rows it sums, and rebuilt from them.
+    """
+
+    source = models.CharField(_("source"), max_length=64)
+    month = models.DateField(_("month"))
+    community = models.CharField(_("community"), max_length=12)
+    category = models.CharField(_("category"), max_length=64, blank=True, default="")
+    state = models.CharField(_("state"), max_length=32, blank=True, default="")
+    count = models.BigIntegerField(_("count"), default=0)
+    duration_seconds = models.BigIntegerField(_("total duration (seconds)"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly rollup")
+        verbose_name_plural = _("monthly rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "month", "community", "category", "state"],
+                name="one_monthly_rollup_per_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["source", "state", "month"], name="monthly_source_state_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.month:%Y-%m} {self.community} {self.category}/{self.state}"
+
+
 class RollupWatermark(models.Model):
     """How far a source's events have been added: every id up to ``last_id`` is in."""
 

@@ -19,6 +19,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ from django.db.models import Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
-from sihai.reporting.models import DailyRollup, RollupWatermark
+from sihai.reporting.models import DailyRollup, MonthlyRollup, RollupWatermark
 from sihai.reporting.registry import Measure, Query, RollupEvent, RollupSource, sources
 from sihai.reporting.registry import source as registry_source
 
@@ -47,25 +48,30 @@ def _settle_before() -> datetime.datetime:
     )
 
 
-def _apply(source: str, totals: dict[CellKey, list[int]]) -> None:
+def _add(
+    model: Any,
+    source: str,
+    date_field: str,
+    totals: dict[CellKey, list[int]],
+) -> None:
     """Add ``totals`` (key → [count, seconds]) to the stored rows of ``source``."""
-    if not totals:
-        return
-    days = {key[0] for key in totals}
     existing = {
-        (r.day, r.community, r.category, r.state): r
-        for r in DailyRollup.objects.filter(
-            source=source, day__in=days, community__in={key[1] for key in totals}
+        (getattr(r, date_field), r.community, r.category, r.state): r
+        for r in model.objects.filter(
+            source=source,
+            **{f"{date_field}__in": {key[0] for key in totals}},
+            community__in={key[1] for key in totals},
         )
     }
-    new, changed = [], []
+    new: list[Any] = []
+    changed: list[Any] = []
     for key, (n, seconds) in totals.items():
         row = existing.get(key)
         if row is None:
             new.append(
-                DailyRollup(
+                model(
                     source=source,
-                    day=key[0],
+                    **{date_field: key[0]},
                     community=key[1],
                     category=key[2],
                     state=key[3],
@@ -77,8 +83,21 @@ def _apply(source: str, totals: dict[CellKey, list[int]]) -> None:
             row.count += n
             row.duration_seconds += seconds
             changed.append(row)
-    DailyRollup.objects.bulk_create(new, batch_size=1000)
-    DailyRollup.objects.bulk_update(changed, ["count", "duration_seconds"], batch_size=1000)
+    model.objects.bulk_create(new, batch_size=1000)
+    model.objects.bulk_update(changed, ["count", "duration_seconds"], batch_size=1000)
+
+
+def _apply(source: str, totals: dict[CellKey, list[int]]) -> None:
+    """Add the day cells to the daily rows and, summed per month, to the monthly rows."""
+    if not totals:
+        return
+    _add(DailyRollup, source, "day", totals)
+    months: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
+    for (day, community, category, state), (n, seconds) in totals.items():
+        cell = months[(day.replace(day=1), community, category, state)]
+        cell[0] += n
+        cell[1] += seconds
+    _add(MonthlyRollup, source, "month", months)
 
 
 def _batch(source: RollupSource, settle: datetime.datetime) -> int:
@@ -137,6 +156,7 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
             mark = RollupWatermark.objects.select_for_update().get(pk=mark.pk)
             upto = source.max_id()
             DailyRollup.objects.filter(source=source.name).delete()
+            MonthlyRollup.objects.filter(source=source.name).delete()
             rows = [
                 DailyRollup(
                     source=source.name,
@@ -151,11 +171,40 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
                 if r.count or r.duration_seconds
             ]
             DailyRollup.objects.bulk_create(rows, batch_size=5000)
+            _months_from_days(source.name)
             mark.last_id = upto
             mark.rebuilt_at = timezone.now()
             mark.save()
         results.append(UpdateResult(source.name, len(rows), upto))
     return results
+
+
+def _months_from_days(source: str) -> None:
+    """The monthly rows of ``source`` summed from its daily rows (one grouped query)."""
+    sums = (
+        DailyRollup.objects.filter(source=source)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "community", "category", "state")
+        .annotate(n=Sum("count"), seconds=Sum("duration_seconds"))
+        .order_by()
+    )
+    MonthlyRollup.objects.bulk_create(
+        (
+            MonthlyRollup(
+                source=source,
+                month=r["month"].date()
+                if isinstance(r["month"], datetime.datetime)
+                else r["month"],
+                community=r["community"],
+                category=r["category"],
+                state=r["state"],
+                count=r["n"],
+                duration_seconds=r["seconds"],
+            )
+            for r in sums.iterator(chunk_size=5000)
+        ),
+        batch_size=5000,
+    )
 
 
 def rollup_measures(
@@ -186,13 +235,14 @@ def rollup_measures(
             signs=signs,
             hours=hours,
         )
-    rows = DailyRollup.objects.filter(
-        source=source, state__in=states, day__lte=query.end, community__startswith=query.area
+    # Monthly rows: the daily ones summed, so a year of a city is a few thousand rows.
+    rows = MonthlyRollup.objects.filter(
+        source=source, state__in=states, month__lte=query.end, community__startswith=query.area
     )
     if not since_start:
-        rows = rows.filter(day__gte=query.start)
+        rows = rows.filter(month__gte=query.start)
     grouped = (
-        rows.annotate(group=Substr("community", 1, query.group_len), month=TruncMonth("day"))
+        rows.annotate(group=Substr("community", 1, query.group_len))
         .values("group", "month", "state", *(["category"] if by_category else []))
         .annotate(n=Sum("count"), seconds=Sum("duration_seconds"))
         .order_by()

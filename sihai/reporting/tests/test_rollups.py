@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from sihai.accounts.models import User
 from sihai.reporting import rollups
-from sihai.reporting.models import DailyRollup, RollupWatermark
+from sihai.reporting.models import DailyRollup, MonthlyRollup, RollupWatermark
 from sihai.reporting.registry import sources
 from sihai.reporting.tasks import rollups_update_task
 from sihai.residents import services
@@ -28,11 +28,10 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> set[tuple[object, ...]]:
-    return set(
-        DailyRollup.objects.values_list(
-            "source", "day", "community", "category", "state", "count", "duration_seconds"
-        )
-    )
+    fields = ("source", "community", "category", "state", "count", "duration_seconds")
+    daily = {("day", *r) for r in DailyRollup.objects.values_list("day", *fields)}
+    monthly = {("month", *r) for r in MonthlyRollup.objects.values_list("month", *fields)}
+    return daily | monthly
 
 
 def history(persona: Callable[[str], User]) -> None:
@@ -133,6 +132,7 @@ def test_rebuild_command(persona: Callable[[str], User]) -> None:
     assert "residents.registrations" in out.getvalue()
     rebuilt = snapshot()
     DailyRollup.objects.all().delete()
+    MonthlyRollup.objects.all().delete()
     RollupWatermark.objects.all().delete()
     call_command("rollups", "update", stdout=io.StringIO())
     assert snapshot() == rebuilt
