@@ -128,7 +128,7 @@ def generate(upto: int) -> float:
                    now(),
                    '', '', 'unstated', DATE '1990-01-01', '53', '', 'other', '[]', '[]',
                    'import', c.codes[1 + (g * 7919) %% array_length(c.codes, 1)]
-            FROM generate_series(%s, %s) AS g, c
+            FROM generate_series(%s::bigint, %s::bigint) AS g, c
             """,
             [have + 1, upto],
         )
