@@ -162,6 +162,12 @@ class _Builder:
         self.period = period
         self.k = min_cell()
         self.tables: dict[tuple[str, str], tuple[Table | None, list[Place], list[Place]]] = {}
+        self.child_places: dict[str, list[Place]] = {}
+
+    def children(self, code: str) -> list[Place]:
+        if code not in self.child_places:
+            self.child_places[code] = _children(code)
+        return self.child_places[code]
 
     def months(self, indicator: Indicator) -> tuple[datetime.date, ...]:
         return (current_month(),) if indicator.as_of_today else self.period.months
@@ -193,7 +199,7 @@ class _Builder:
         if key in self.tables:
             return self.tables[key]
         child_len = child_code_length(code) or len(code)
-        rows = _children(code) if child_len != len(code) else [Place(code, "")]
+        rows = self.children(code) if child_len != len(code) else [Place(code, "")]
         if indicator.sensitive and not sensitive_allowed(code, child_len):
             if not sensitive_allowed(code, len(code)):
                 self.tables[key] = (None, [], [])
@@ -316,8 +322,8 @@ def build_dashboard(
         level=str(level_of(area.code)),
         period=period,
         parents=[Place(c, names.get(c, c)) for c in parents],
-        children=_children(area.code),
         views=[builder.view(indicator, area.code) for indicator in chosen],
+        children=builder.children(area.code),
         k=builder.k,
     )
 

@@ -108,3 +108,20 @@ def test_monthly_reports_by_the_task_worker(persona: Callable[[str], User]) -> N
 def test_add_months() -> None:
     assert add_months(datetime.date(2026, 1, 1), -1) == datetime.date(2025, 12, 1)
     assert add_months(datetime.date(2026, 12, 1), 1) == datetime.date(2027, 1, 1)
+
+
+@pytest.mark.django_db
+def test_reports_command() -> None:
+    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management.base import CommandError  # noqa: PLC0415
+
+    out = io.StringIO()
+    call_command("reports", "monthly", "--levels", "city", stdout=out)
+    assert "1 monthly reports written" in out.getvalue()
+    assert MonthlyReport.objects.filter(
+        area_code="5301", month=add_months(current_month(), -1)
+    ).exists()
+    for bad in (["--month", "2099-01"], ["--month", "2026"], ["--levels", "planet"]):
+        with pytest.raises(CommandError):
+            call_command("reports", "monthly", *bad, stdout=io.StringIO())
+    assert MonthlyReport.objects.count() == 1
