@@ -28,7 +28,14 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
 from sihai.reporting.models import DailyRollup, MonthlyRollup, RollupWatermark
-from sihai.reporting.registry import Measure, Query, RollupEvent, RollupSource, sources
+from sihai.reporting.registry import (
+    Measure,
+    Query,
+    RollupEvent,
+    RollupRow,
+    RollupSource,
+    sources,
+)
 from sihai.reporting.registry import source as registry_source
 
 BATCH = 5_000
@@ -157,26 +164,42 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
             upto = source.max_id()
             DailyRollup.objects.filter(source=source.name).delete()
             MonthlyRollup.objects.filter(source=source.name).delete()
-            rows = [
-                DailyRollup(
-                    source=source.name,
-                    day=r.day,
-                    community=r.community,
-                    category=r.category,
-                    state=r.state,
-                    count=r.count,
-                    duration_seconds=r.duration_seconds,
+            written = 0
+            # In chunks: a source may rebuild into millions of rows.
+            for chunk in _chunks(source.rebuild(upto), 5000):
+                DailyRollup.objects.bulk_create(
+                    [
+                        DailyRollup(
+                            source=source.name,
+                            day=r.day,
+                            community=r.community,
+                            category=r.category,
+                            state=r.state,
+                            count=r.count,
+                            duration_seconds=r.duration_seconds,
+                        )
+                        for r in chunk
+                        if r.count or r.duration_seconds
+                    ]
                 )
-                for r in source.rebuild(upto)
-                if r.count or r.duration_seconds
-            ]
-            DailyRollup.objects.bulk_create(rows, batch_size=5000)
+                written += len(chunk)
             _months_from_days(source.name)
             mark.last_id = upto
             mark.rebuilt_at = timezone.now()
             mark.save()
-        results.append(UpdateResult(source.name, len(rows), upto))
+        results.append(UpdateResult(source.name, written, upto))
     return results
+
+
+def _chunks(rows: Iterable[RollupRow], size: int) -> Iterator[list[RollupRow]]:
+    chunk: list[RollupRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _months_from_days(source: str) -> None:

@@ -92,7 +92,7 @@ def _registrations_rebuild(upto_id: int) -> Iterable[RollupRow]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in rows:
+    for row in rows.iterator(chunk_size=5000):
         yield RollupRow(row["day"], row["first"], row["registered_via"], "registered", row["n"])
 
 
@@ -134,7 +134,7 @@ def _moves_rebuild(upto_id: int) -> Iterable[RollupRow]:
     moves = ResidenceChange.objects.filter(pk__lte=upto_id)
     for side, state in (("from_community_id", "moved_out"), ("to_community_id", "moved_in")):
         rows = moves.values("moved_on", side).annotate(n=Count("pk")).order_by()
-        for row in rows:
+        for row in rows.iterator(chunk_size=5000):
             yield RollupRow(row["moved_on"], row[side], "", state, row["n"])
 
 
@@ -174,7 +174,7 @@ def _erasures_rebuild(upto_id: int) -> Iterable[RollupRow]:
         .annotate(n=Count("seq"))
         .order_by()
     )
-    for row in rows:
+    for row in rows.iterator(chunk_size=5000):
         yield RollupRow(row["day"], row["area_code"], "", "erased", row["n"])
 
 
