@@ -38,6 +38,7 @@ import io
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -61,26 +62,8 @@ from django.utils import timezone  # noqa: E402
 
 from sihai.accounts.models import User  # noqa: E402
 from sihai.reporting import exports, rollups  # noqa: E402
-from sihai.reporting.models import DailyRollup  # noqa: E402
+from sihai.reporting.models import DailyRollup, MonthlyRollup  # noqa: E402
 from sihai.reporting.registry import sources  # noqa: E402
-
-
-def peak_rss_reset() -> None:
-    Path("/proc/self/clear_refs").write_text("5")
-
-
-def peak_rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -162,53 +145,110 @@ def render_times(client: Client, url: str, n: int) -> list[float]:
     return times
 
 
-def export_figures(rows: int, xlsx_rows: int) -> dict[str, Any]:
-    def synthetic(n: int) -> Any:
-        for i in range(n):
-            yield [
-                "residents.registered",
-                "Residents registered",
-                "people",
-                "2026-11",
-                f"5301{i:08d}",
-                "社区",
-                "",
-                "",
-                float(i % 97),
-                f"{i % 97}",
-                "",
-            ]
+def _synthetic(n: int) -> Any:
+    for i in range(n):
+        yield [
+            "residents.registered",
+            "Residents registered",
+            "people",
+            "2026-11",
+            f"5301{i:08d}",
+            "社区",
+            "",
+            "",
+            float(i % 97),
+            f"{i % 97}",
+            "",
+        ]
 
-    out: dict[str, Any] = {}
-    base = rss_mb()
-    peak_rss_reset()
+
+def export_child(kind: str, rows: int) -> None:
+    """In a fresh process: one export, then its wall time and peak RSS as JSON."""
     started = time.perf_counter()
     size = 0
-    for line in exports.csv_stream(exports.headers(), synthetic(rows)):
-        size += len(line)
+    if kind == "csv":
+        for line in exports.csv_stream(exports.headers(), _synthetic(rows)):
+            size += len(line.encode())
+    else:
+        handle = exports.xlsx_file(None, title="bench", rows=_synthetic(rows))
+        size = handle.seek(0, 2)
+        handle.close()
     seconds = time.perf_counter() - started
-    out["csv"] = {
-        "rows": rows,
-        "seconds": round(seconds, 1),
-        "rows_per_s": round(rows / seconds),
-        "mb": round(size / 1e6, 1),
-        "peak_rss_growth_mb": round(peak_rss_mb() - base, 1),
-    }
-    base = rss_mb()
-    peak_rss_reset()
-    started = time.perf_counter()
-    handle = exports.xlsx_file(None, title="bench", rows=synthetic(xlsx_rows))
-    handle.seek(0, 2)
-    seconds = time.perf_counter() - started
-    out["xlsx"] = {
-        "rows": xlsx_rows,
-        "seconds": round(seconds, 1),
-        "rows_per_s": round(xlsx_rows / seconds),
-        "mb": round(handle.tell() / 1e6, 1),
-        "peak_rss_growth_mb": round(peak_rss_mb() - base, 1),
-    }
-    handle.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "kind": kind,
+                "rows": rows,
+                "seconds": round(seconds, 1),
+                "rows_per_s": round(rows / seconds),
+                "mb": round(size / 1e6, 1),
+                "peak_rss_mb": round(peak, 1),
+            }
+        )
+    )
+
+
+def export_figures(rows: int, xlsx_rows: int) -> dict[str, Any]:
+    """Each export at a small and the full size, in fresh processes: peak RSS side by side."""
+    out: dict[str, Any] = {}
+    for kind, full in (("csv", rows), ("xlsx", xlsx_rows)):
+        for n in (10_000, full):
+            done = subprocess.run(
+                [sys.executable, __file__, "--export-child", kind, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=REPO,
+            )
+            out[f"{kind}_{n}"] = json.loads(done.stdout.strip().splitlines()[-1])
     return out
+
+
+def measure(
+    size: int, *, officer: User, client: Client, year: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One size: generate, rebuild, render from rollups and by full scan, compare figures."""
+    row: dict[str, Any] = {"events": size}
+    if not args.no_generate:
+        row["generate_s"] = round(generate(size), 1)
+    started = time.perf_counter()
+    rebuilt = rollups.rollups_rebuild()
+    row["rebuild_s"] = round(time.perf_counter() - started, 2)
+    row["rollup_rows"] = DailyRollup.objects.count()
+    row["monthly_rollup_rows"] = MonthlyRollup.objects.count()
+    row["rebuild_rows"] = {r.source: r.events for r in rebuilt}
+    url = "/workbench/insight/5301/"
+    render_times(client, url, 2)  # warm: coverage cache, template loading
+    cpu = time.process_time()
+    fast = render_times(client, url, args.renders)
+    row["rollups_ms"] = {
+        "p50": round(statistics.median(fast), 1),
+        "p95": round(percentile(fast, 0.95), 1),
+        "max": round(max(fast), 1),
+        "python_cpu_per_render": round((time.process_time() - cpu) * 1000 / args.renders, 1),
+    }
+    with rollups.full_scan():
+        slow = render_times(client, url, args.scan_renders)
+    row["full_scan_ms"] = {
+        "p50": round(statistics.median(slow), 1),
+        "p95": round(percentile(slow, 0.95), 1),
+    }
+    row["speed_up_p95"] = round(row["full_scan_ms"]["p95"] / row["rollups_ms"]["p95"], 1)
+    from sihai.accounts.authentication import token_create  # noqa: PLC0415
+
+    token = token_create(user=officer, name=f"bench-{size}").plaintext
+    api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api = "/api/v1/metrics/areas/5301"
+    fast_figures = api_client.get(api, {"period": year}).json()
+    with rollups.full_scan():
+        slow_figures = api_client.get(api, {"period": year}).json()
+    row["same_figures"] = fast_figures == slow_figures
+    row["load"] = os.getloadavg()
+    if not row["same_figures"]:
+        print(json.dumps(row, indent=2))
+        sys.exit("rollups and full scan disagree")
+    return row
 
 
 def main() -> None:
@@ -219,7 +259,15 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--no-generate", action="store_true")
+    parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--export-child", nargs=2, metavar=("KIND", "ROWS"), default=None)
     args = parser.parse_args()
+    if args.export_child:
+        export_child(args.export_child[0], int(args.export_child[1]))
+        return
+    if args.export_only:
+        print(json.dumps(export_figures(args.export_rows, args.xlsx_rows), indent=2))
+        return
     if connection.vendor != "postgresql":
         sys.exit("set DATABASE_URL to a scratch PostgreSQL database")
     setup_test_environment()
@@ -244,41 +292,7 @@ def main() -> None:
         "sizes": [],
     }
     for size in [int(s) for s in args.sizes.split(",")] if not args.no_generate else [0]:
-        row: dict[str, Any] = {"events": size}
-        if not args.no_generate:
-            row["generate_s"] = round(generate(size), 1)
-        started = time.perf_counter()
-        rebuilt = rollups.rollups_rebuild()
-        row["rebuild_s"] = round(time.perf_counter() - started, 2)
-        row["rollup_rows"] = DailyRollup.objects.count()
-        row["rebuild_rows"] = {r.source: r.events for r in rebuilt}
-        url = "/workbench/insight/5301/"
-        render_times(client, url, 2)  # warm: coverage cache, template loading
-        fast = render_times(client, url, args.renders)
-        row["rollups_ms"] = {
-            "p50": round(statistics.median(fast), 1),
-            "p95": round(percentile(fast, 0.95), 1),
-            "max": round(max(fast), 1),
-        }
-        with rollups.full_scan():
-            slow = render_times(client, url, args.scan_renders)
-        row["full_scan_ms"] = {
-            "p50": round(statistics.median(slow), 1),
-            "p95": round(percentile(slow, 0.95), 1),
-        }
-        row["speed_up_p95"] = round(row["full_scan_ms"]["p95"] / row["rollups_ms"]["p95"], 1)
-        api = "/api/v1/metrics/areas/5301"
-        from sihai.accounts.authentication import token_create  # noqa: PLC0415
-
-        token = token_create(user=officer, name=f"bench-{size}").plaintext
-        api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-        a = api_client.get(api, {"period": year}).json()
-        with rollups.full_scan():
-            b = api_client.get(api, {"period": year}).json()
-        row["same_figures"] = a == b
-        if a != b:
-            print(json.dumps(row, indent=2))
-            sys.exit("rollups and full scan disagree")
+        row = measure(size, officer=officer, client=client, year=year, args=args)
         results["sizes"].append(row)
         print(json.dumps(row), flush=True)
     results["exports"] = export_figures(args.export_rows, args.xlsx_rows)

@@ -163,6 +163,7 @@ class _Builder:
         self.k = min_cell()
         self.tables: dict[tuple[str, str], tuple[Table | None, list[Place], list[Place]]] = {}
         self.child_places: dict[str, list[Place]] = {}
+        self.data: dict[tuple[str, str], dict[Key, Measure]] = {}
 
     def children(self, code: str) -> list[Place]:
         if code not in self.child_places:
@@ -206,7 +207,15 @@ class _Builder:
                 return self.tables[key]
             child_len, rows = len(code), [Place(code, "")]
         months = self.months(indicator)
-        data = indicator.compute(Query(code, child_len, months))
+        # One query serves the table and the trend: the trend's months are asked for too,
+        # and the area's total per month is the sum of its children's.
+        asked = (
+            months
+            if indicator.as_of_today
+            else tuple(sorted(set(months) | set(self.period.trend_months())))
+        )
+        data = indicator.compute(Query(code, child_len, asked))
+        self.data[key] = data
         cells = self.collapse(indicator, data, months)
         columns = self.columns(indicator, {category for _g, category in cells})
         forced: dict[str, str] = {}
@@ -238,7 +247,9 @@ class _Builder:
         if indicator.as_of_today:
             return []
         months = self.period.trend_months()
-        data = indicator.compute(Query(code, len(code), months))
+        data = self.data.get((indicator.code, code))
+        if data is None:
+            data = indicator.compute(Query(code, len(code), months))
         totals: dict[datetime.date, Measure] = dict.fromkeys(months, ZERO)
         for (_g, _c, month), measure in data.items():
             if month in totals:

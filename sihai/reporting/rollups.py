@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
@@ -188,7 +188,16 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
             mark.rebuilt_at = timezone.now()
             mark.save()
         results.append(UpdateResult(source.name, written, upto))
+    _analyze()
     return results
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk rewrite (PostgreSQL would otherwise sort
+    thousands of rows it believes to be one until autovacuum comes by)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reporting_dailyrollup, reporting_monthlyrollup")
 
 
 def _chunks(rows: Iterable[RollupRow], size: int) -> Iterator[list[RollupRow]]:
