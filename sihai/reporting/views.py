@@ -277,4 +277,5 @@ def transparency(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         return render(request, "reporting/transparency.html", {"error": exc.message}, status=400)
     context = _context(public_dashboard(period))
+    context["public"] = True
     return render(request, "reporting/transparency.html", context)

@@ -170,3 +170,8 @@ def test_dashboards_write_nothing(persona: Callable[[str], User], figures: None)
     signed_in(persona, "wuhua_officer").get("/workbench/insight/5301/")
     signed_in(persona, "wuhua_officer").get("/workbench/insight/530102/")
     assert DailyRollup.objects.count() == before
+
+
+def test_the_public_page_links_to_no_staff_page(figures: None) -> None:
+    page = Client().get("/transparency/").content.decode()
+    assert "/workbench/" not in page.replace('href="/workbench/"', "")
