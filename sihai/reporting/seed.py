@@ -3,8 +3,7 @@
 The synthetic residents are all inserted at seeding time; so that the trends show
 a year, their registration times are spread over the last twelve months (imported
 residents only, one UPDATE, idempotent). Then every rollup source is rebuilt, and
-the monthly reports of last month are written for the city and its districts (and
-subdistricts at demo scale).
+the monthly reports of last month are written for the city and its districts.
 """
 
 from __future__ import annotations
@@ -57,6 +56,10 @@ def seed_rollups(ctx: SeedContext) -> None:
 
 @seeder("insight_reports", order=92)
 def seed_reports(ctx: SeedContext) -> None:
-    levels = ["city", "county"] + (["township"] if ctx.scale.name == "demo" else [])
+    from sihai.reporting.models import MonthlyReport  # noqa: PLC0415
+
     month = add_months(current_month(), -1)
-    ctx.note("monthly reports", monthly_reports_generate(month=month, levels=levels))
+    if MonthlyReport.objects.filter(month=month).exists():
+        return
+    # The city and its districts; subdistricts' come from `sihai reports monthly`.
+    ctx.note("monthly reports", monthly_reports_generate(month=month, levels=["city", "county"]))
