@@ -158,12 +158,41 @@ def _children(code: str) -> list[Place]:
 class _Builder:
     """One dashboard's computation, with the parents' tables cached for inheritance."""
 
-    def __init__(self, period: Period) -> None:
+    def __init__(self, period: Period, parent: _Builder | None = None) -> None:
         self.period = period
         self.k = min_cell()
         self.tables: dict[tuple[str, str], tuple[Table | None, list[Place], list[Place]]] = {}
-        self.child_places: dict[str, list[Place]] = {}
-        self.data: dict[tuple[str, str], dict[Key, Measure]] = {}
+        # Shared with the builders of single months (trends, years): fetched once.
+        self.child_places: dict[str, list[Place]] = parent.child_places if parent else {}
+        self.data: dict[tuple[str, str], tuple[frozenset[datetime.date], dict[Key, Measure]]] = (
+            parent.data if parent else {}
+        )
+        self.month_builders: dict[datetime.date, _Builder] = parent.month_builders if parent else {}
+
+    def for_month(self, month: datetime.date) -> _Builder:
+        """The builder of one month's page, whose suppression a trend or a year must follow."""
+        if len(self.period.months) == 1 and self.period.months[0] == month:
+            return self
+        if month not in self.month_builders:
+            self.month_builders[month] = _Builder(Period(f"{month:%Y-%m}", (month,)), self)
+        return self.month_builders[month]
+
+    def fetch(
+        self, indicator: Indicator, code: str, group_len: int, months: tuple[datetime.date, ...]
+    ) -> dict[Key, Measure]:
+        key = (indicator.code, f"{code}/{group_len}")
+        cached = self.data.get(key)
+        if cached is not None and set(months) <= cached[0]:
+            return cached[1]
+        # One query serves the table and the trend: the trend's months are asked for too.
+        asked = (
+            months
+            if indicator.as_of_today
+            else tuple(sorted(set(months) | set(self.period.trend_months())))
+        )
+        data = indicator.compute(Query(code, group_len, asked))
+        self.data[key] = (frozenset(asked), data)
+        return data
 
     def children(self, code: str) -> list[Place]:
         if code not in self.child_places:
@@ -207,15 +236,7 @@ class _Builder:
                 return self.tables[key]
             child_len, rows = len(code), [Place(code, "")]
         months = self.months(indicator)
-        # One query serves the table and the trend: the trend's months are asked for too,
-        # and the area's total per month is the sum of its children's.
-        asked = (
-            months
-            if indicator.as_of_today
-            else tuple(sorted(set(months) | set(self.period.trend_months())))
-        )
-        data = indicator.compute(Query(code, child_len, asked))
-        self.data[key] = data
+        data = self.fetch(indicator, code, child_len, months)
         cells = self.collapse(indicator, data, months)
         columns = self.columns(indicator, {category for _g, category in cells})
         forced: dict[str, str] = {}
@@ -237,32 +258,51 @@ class _Builder:
             cells,
             people=indicator.people,
             forced=forced,
+            forced_cells=self.from_months(indicator, code),
             k=self.k,
             row_totals=indicator.additive_categories,
         )
         self.tables[key] = (table, rows, columns)
         return self.tables[key]
 
-    def trend(self, indicator: Indicator, code: str, headline: Cell) -> list[TrendPoint]:
-        if indicator.as_of_today:
-            return []
-        months = self.period.trend_months()
-        data = self.data.get((indicator.code, code))
-        if data is None:
-            data = indicator.compute(Query(code, len(code), months))
-        totals: dict[datetime.date, Measure] = dict.fromkeys(months, ZERO)
-        for (_g, _c, month), measure in data.items():
-            if month in totals:
-                totals[month] = totals[month] + measure
-        points = []
+    def from_months(self, indicator: Indicator, code: str) -> dict[tuple[str, str], str]:
+        """Entries of a several-month table hidden on one of its months' own pages.
+
+        A year's flow is the sum of its months, each published on its own page (and in
+        the trends): an entry hidden in any month stays hidden in the sum. A stock's year
+        is its last month.
+        """
+        if len(self.period.months) < 2 or not indicator.people or indicator.as_of_today:
+            return {}
+        months = self.period.months[-1:] if indicator.stock else self.period.months
+        hidden: dict[tuple[str, str], str] = {}
         for month in months:
-            m = totals[month]
-            reason = ""
-            if indicator.people and 0 < m.base < self.k:
-                reason = Reason.SMALL.value
-            elif headline.suppressed and month in self.period.months and indicator.people:
-                reason = headline.reason
-            points.append(TrendPoint(month, Cell(m, reason)))
+            table, _rows, _columns = self.for_month(month).table(indicator, code)
+            if table is None:
+                continue
+            for (row, column), cell in table.cells.items():
+                if cell.suppressed:
+                    hidden.setdefault((row, column), Reason.COMPLEMENTARY.value)
+            for row, cell in table.row_totals.items():
+                if cell.suppressed:
+                    hidden.setdefault((row, TOTAL), Reason.COMPLEMENTARY.value)
+            for column, cell in table.column_totals.items():
+                if cell.suppressed:
+                    hidden.setdefault((TOTAL, column), Reason.COMPLEMENTARY.value)
+            if table.total.suppressed and table.total.reason != NOT_ADDITIVE:
+                hidden.setdefault((TOTAL, TOTAL), Reason.COMPLEMENTARY.value)
+        return hidden
+
+    def trend(self, indicator: Indicator, code: str, headline: Cell) -> list[TrendPoint]:
+        """Each month's total as that month's own page shows it (same suppression)."""
+        if indicator.as_of_today or not indicator.additive_categories:
+            return []
+        points = []
+        for month in self.period.trend_months():
+            table, _rows, _columns = self.for_month(month).table(indicator, code)
+            if table is None:
+                return []
+            points.append(TrendPoint(month, table.total))
         return points
 
     def league(self, indicator: Indicator, view: IndicatorView) -> list[LeagueRow]:

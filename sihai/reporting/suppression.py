@@ -97,6 +97,7 @@ def suppress_table(
     *,
     people: bool = True,
     forced: Mapping[str, str] | None = None,
+    forced_cells: Mapping[tuple[str, str], str] | None = None,
     k: int | None = None,
     row_totals: bool = True,
 ) -> Table:
@@ -105,6 +106,8 @@ def suppress_table(
     ``forced``: column code (or ``TOTAL``) → reason, for entries of the total row that
     must stay suppressed because a parent's table suppressed them. ``row_totals``:
     False when the columns do not add up (a community counted under every kind).
+    ``forced_cells``: (row, column) → reason for any entry (``TOTAL`` for a total) hidden
+    elsewhere, e.g. in one of the months a year's figure adds up.
     """
     k = min_cell() if k is None else k
     rows, columns = list(rows), list(columns)
@@ -136,8 +139,33 @@ def suppress_table(
                 continue
             j = width - 1 if column == TOTAL else columns.index(column)
             reason[height - 1, j] = reason[height - 1, j] or why
+        for (row, column), why in (forced_cells or {}).items():
+            at = _position(rows, columns, row, column, row_total=row_total, col_total=col_total)
+            if at[0] is not None and at[1] is not None:
+                reason[at[0], at[1]] = reason[at[0], at[1]] or why
         _complement(base, reason, row_total=row_total, col_total=col_total)
     return _table(rows, columns, grid, reason, row_total=row_total, col_total=col_total)
+
+
+def _position(
+    rows: list[str],
+    columns: list[str],
+    row: str,
+    column: str,
+    *,
+    row_total: bool,
+    col_total: bool,
+) -> tuple[int | None, int | None]:
+    """Where an entry is in the grid (None when the table does not show it)."""
+    if row == TOTAL:
+        i = len(rows) if col_total else (0 if len(rows) == 1 else None)
+    else:
+        i = rows.index(row) if row in rows else None
+    if column == TOTAL:
+        j = len(columns) if row_total else (0 if len(columns) == 1 else None)
+    else:
+        j = columns.index(column) if column in columns else None
+    return i, j
 
 
 def _lines(

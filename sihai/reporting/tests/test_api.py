@@ -120,3 +120,64 @@ def test_rollups_give_the_figures_a_full_scan_gives(
     assert fast == slow
     registered = next(f for f in fast["figures"] if f["indicator"] == "residents.registered")
     assert registered["total"]["value"] == 43
+
+
+def _registered_in(community: str, n: int, when: str) -> None:
+    import datetime  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from sihai.residents.models import Resident  # noqa: PLC0415
+
+    moment = timezone.make_aware(datetime.datetime.fromisoformat(when))
+    ids = [resident_in(community).pk for _ in range(n)]
+    Resident.objects.filter(pk__in=ids).update(created_at=moment)
+
+
+def test_a_year_hides_what_one_of_its_months_hid(persona: Callable[[str], User]) -> None:
+    _registered_in(CUIHU, 3, "2025-03-10T10:00")
+    _registered_in(CUIHU, 40, "2025-06-10T10:00")
+    _registered_in(CUIHU_EAST, 50, "2025-06-10T10:00")
+    rollups_update()
+    client = staff(persona("huashan_officer"))
+    query = {"indicator_code": "residents.registrations"}
+    march = client.get("/api/v1/metrics/areas/530102001", {**query, "period": "2025-03"}).json()
+    june = client.get("/api/v1/metrics/areas/530102001", {**query, "period": "2025-06"}).json()
+    year = client.get("/api/v1/metrics/areas/530102001", {**query, "period": "2025"}).json()
+
+    def total(body: dict[str, object], area: str) -> object:
+        figure = body["figures"][0]  # type: ignore[index]
+        return next(
+            c["value"]
+            for c in figure["cells"]
+            if c["area"] == area and c["category"] == "__total__"
+        )
+
+    assert total(march, CUIHU) is None  # 3 people
+    assert total(june, CUIHU) == 40
+    # 43 for the year, less the 40 of June, would give March's 3 away: hidden too.
+    assert total(year, CUIHU) is None
+
+
+def test_a_trend_shows_each_month_as_its_own_page_does(persona: Callable[[str], User]) -> None:
+    _registered_in(CUIHU, 3, "2025-06-10T10:00")  # Wuhua: 3
+    _registered_in("530103004001", 40, "2025-06-10T10:00")  # Panlong: 40
+    rollups_update()
+    query = {"indicator_code": "residents.registrations"}
+    city = (
+        staff(persona("city_officer"))
+        .get("/api/v1/metrics/areas/5301", {**query, "period": "2025-06"})
+        .json()["figures"][0]
+    )
+    panlong = next(
+        c for c in city["cells"] if c["area"] == "530103" and c["category"] == "__total__"
+    )
+    assert panlong["value"] is None  # the complement of Wuhua's 3
+    own = (
+        staff(persona("panlong_officer"))
+        .get("/api/v1/metrics/areas/530103", {**query, "period": "2025-12"})
+        .json()["figures"][0]
+    )
+    june = next(t for t in own["trend"] if t["month"] == "2025-06")
+    assert june["value"] is None
+    assert june["suppressed"] == "complementary"
