@@ -37,9 +37,9 @@ def test_placeholders_survive_translation() -> None:
     for locale_dir in _locale_dirs():
         for entry in _catalogue(locale_dir, "zh_Hans").translated_entries():
             for token in ("%(", "%s", "%d"):
-                assert entry.msgid.count(token) == (
-                    entry.msgstr or entry.msgstr_plural[0]
-                ).count(token), entry.msgid
+                assert entry.msgid.count(token) == (entry.msgstr or entry.msgstr_plural[0]).count(
+                    token
+                ), entry.msgid
 
 
 def test_the_english_catalogue_exists_for_every_string() -> None:
