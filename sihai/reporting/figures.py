@@ -27,7 +27,6 @@ from sihai.reporting.registry import (
     ZERO,
     Dimension,
     Indicator,
-    Key,
     Kind,
     Measure,
     Query,
@@ -155,6 +154,10 @@ def _children(code: str) -> list[Place]:
     return [Place(c, n) for c, n in rows.values_list("code", "short_name")]
 
 
+# month → (group code, category) → measure: one indicator's figures, indexed by month.
+ByMonth = dict[datetime.date, dict[tuple[str, str], Measure]]
+
+
 class _Builder:
     """One dashboard's computation, with the parents' tables cached for inheritance."""
 
@@ -164,7 +167,7 @@ class _Builder:
         self.tables: dict[tuple[str, str], tuple[Table | None, list[Place], list[Place]]] = {}
         # Shared with the builders of single months (trends, years): fetched once.
         self.child_places: dict[str, list[Place]] = parent.child_places if parent else {}
-        self.data: dict[tuple[str, str], tuple[frozenset[datetime.date], dict[Key, Measure]]] = (
+        self.data: dict[tuple[str, str], tuple[frozenset[datetime.date], ByMonth]] = (
             parent.data if parent else {}
         )
         self.month_builders: dict[datetime.date, _Builder] = parent.month_builders if parent else {}
@@ -179,7 +182,7 @@ class _Builder:
 
     def fetch(
         self, indicator: Indicator, code: str, group_len: int, months: tuple[datetime.date, ...]
-    ) -> dict[Key, Measure]:
+    ) -> ByMonth:
         key = (indicator.code, f"{code}/{group_len}")
         cached = self.data.get(key)
         if cached is not None and set(months) <= cached[0]:
@@ -190,9 +193,13 @@ class _Builder:
             if indicator.as_of_today
             else tuple(sorted(set(months) | set(self.period.trend_months())))
         )
-        data = indicator.compute(Query(code, group_len, asked))
-        self.data[key] = (frozenset(asked), data)
-        return data
+        by_month: ByMonth = {}
+        for (group, category, month), measure in indicator.compute(
+            Query(code, group_len, asked)
+        ).items():
+            by_month.setdefault(month, {})[(group, category)] = measure
+        self.data[key] = (frozenset(asked), by_month)
+        return by_month
 
     def children(self, code: str) -> list[Place]:
         if code not in self.child_places:
@@ -203,14 +210,16 @@ class _Builder:
         return (current_month(),) if indicator.as_of_today else self.period.months
 
     def collapse(
-        self, indicator: Indicator, data: dict[Key, Measure], months: tuple[datetime.date, ...]
+        self, indicator: Indicator, data: ByMonth, months: tuple[datetime.date, ...]
     ) -> dict[tuple[str, str], Measure]:
         """The period's cells from the monthly ones: the sum, or the last month of a stock."""
+        chosen = [months[-1]] if (indicator.stock or indicator.as_of_today) else list(months)
+        if len(chosen) == 1:
+            return data.get(chosen[0], {})
         out: dict[tuple[str, str], Measure] = {}
-        chosen = {months[-1]} if (indicator.stock or indicator.as_of_today) else set(months)
-        for (group, category, month), measure in data.items():
-            if month in chosen:
-                out[(group, category)] = out.get((group, category), ZERO) + measure
+        for month in chosen:
+            for cell, measure in data.get(month, {}).items():
+                out[cell] = out.get(cell, ZERO) + measure
         return out
 
     def columns(self, indicator: Indicator, found: Iterable[str]) -> list[Place]:
