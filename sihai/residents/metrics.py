@@ -20,8 +20,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Substr, TruncDate
+from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -295,27 +295,50 @@ register_indicator(
 )
 
 
+# What the declared groups depend on: every change to them is audited in the same transaction.
+_SENSITIVE_ACTIONS = (
+    "residents.sensitive_declared",
+    "residents.consent_given",
+    "residents.consent_withdrawn",
+    "residents.corrected",
+    "residents.moved",
+    "residents.erased",
+)
+_groups_cache: dict[tuple[object, ...], dict[tuple[str, str], int]] = {}
+
+
+def _groups_by_community() -> dict[tuple[str, str], int]:
+    """{(community, group): residents} city-wide, decrypted only when something changed."""
+    state = (
+        AuditEntry.objects.filter(action__in=_SENSITIVE_ACTIONS).aggregate(last=Max("seq"))["last"],
+        Resident.objects.aggregate(last=Max("id"))["last"],
+        ResidenceChange.objects.aggregate(last=Max("id"))["last"],
+    )
+    if state not in _groups_cache:
+        consented = Q(
+            consents__purpose=Purpose.SENSITIVE_CATEGORIES, consents__withdrawn_at__isnull=True
+        )
+        rows = (
+            Resident.objects.filter(consented, ethnicity__isnull=False, erased_at__isnull=True)
+            .values_list("community_id", "ethnicity")
+            .order_by()
+        )
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        # Decrypted one value at a time, in memory, only to be counted; never listed.
+        for community, code in rows.iterator(chunk_size=2000):
+            if code:
+                counts[(community, code)] += 1
+        _groups_cache.clear()
+        _groups_cache[state] = dict(counts)
+    return _groups_cache[state]
+
+
 def _by_ethnic_group(query: Query) -> dict[Key, Measure]:
     """Self-declared ethnic groups of residents who gave the separate consent, as of today."""
-    consented = Q(
-        consents__purpose=Purpose.SENSITIVE_CATEGORIES, consents__withdrawn_at__isnull=True
-    )
-    rows = (
-        Resident.objects.filter(
-            consented,
-            community__code__startswith=query.area,
-            ethnicity__isnull=False,
-            erased_at__isnull=True,
-        )
-        .annotate(group=Substr("community_id", 1, query.group_len))
-        .values_list("group", "ethnicity")
-        .order_by()
-    )
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    # Decrypted one value at a time, in memory, only to be counted.
-    for group, code in rows.iterator(chunk_size=2000):
-        if code:
-            counts[(group, code)] += 1
+    for (community, code), n in _groups_by_community().items():
+        if community.startswith(query.area):
+            counts[(community[: query.group_len], code)] += n
     month = query.months[-1]
     return {(g, c, month): Measure(float(n), n) for (g, c), n in counts.items()}
 

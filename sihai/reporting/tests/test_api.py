@@ -181,3 +181,35 @@ def test_a_trend_shows_each_month_as_its_own_page_does(persona: Callable[[str], 
     june = next(t for t in own["trend"] if t["month"] == "2025-06")
     assert june["value"] is None
     assert june["suppressed"] == "complementary"
+
+
+def test_ethnic_groups_only_consented_only_district_and_above(
+    persona: Callable[[str], User],
+) -> None:
+    from sihai.residents.models import Consent  # noqa: PLC0415
+
+    def declared(community: str, n: int, *, consent: bool) -> None:
+        for _ in range(n):
+            resident = resident_in(community)
+            resident.ethnicity = "03"
+            resident.save()
+            if consent:
+                Consent.objects.create(
+                    resident=resident, purpose="sensitive_categories", channel="portal"
+                )
+
+    declared(CUIHU, 12, consent=True)
+    declared(CUIHU_EAST, 2, consent=False)  # declared without the separate consent: not counted
+    declared("530103004001", 3, consent=True)
+    query = {"indicator_code": "residents.ethnic_group"}
+    city = staff(persona("city_officer")).get("/api/v1/metrics/areas/5301", query).json()
+    figure = city["figures"][0]
+    column = next(c for c in figure["cells"] if c["area"] == "5301" and c["category"] == "03")
+    assert column["value"] == 15
+    cells = {c["area"]: c for c in figure["cells"] if c["category"] == "03"}
+    assert cells["530103"]["suppressed"] == "small"
+    assert cells["530102"]["suppressed"] == "complementary"  # 15 − 12 would give the 3 away
+    wuhua = staff(persona("wuhua_officer")).get("/api/v1/metrics/areas/530102", query).json()
+    assert wuhua["figures"][0]["total"]["value"] is None  # hidden on the city table: hidden here
+    huashan = staff(persona("huashan_officer")).get("/api/v1/metrics/areas/530102001", query)
+    assert huashan.json()["figures"][0]["refused"] == "level"
