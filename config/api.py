@@ -8,6 +8,7 @@ from sihai.areas.api import router as areas_router
 from sihai.cases.api import router as cases_router
 from sihai.core.api_errors import install_error_handlers
 from sihai.directory.api import router as directory_router
+from sihai.reporting.api import router as metrics_router
 from sihai.residents.api import me_router, staff_router
 
 api = NinjaAPI(
@@ -24,3 +25,4 @@ api.add_router("/residents/", staff_router, tags=["residents (staff)"])
 api.add_router("/directory/", directory_router, tags=["directory"])
 api.add_router("/cases/", cases_router, tags=["service requests"])
 api.add_router("/applications/", applications_router, tags=["applications"])
+api.add_router("/metrics/", metrics_router, tags=["metrics"])

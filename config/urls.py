@@ -38,6 +38,8 @@ urlpatterns = [
     path("workbench/open311-keys/", include("sihai.open311.key_urls")),
     path("requests/", include("sihai.cases.portal_urls")),
     path("open311/v2/", include("sihai.open311.urls")),
+    path("workbench/insight/", include("sihai.reporting.urls")),
+    path("transparency/", include("sihai.reporting.public_urls")),
     path("workbench/", include("sihai.workbench.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -734,8 +734,46 @@ APPLICATION_RULES: dict[str, Rule] = {
         "POST", "/api/v1/applications/parts/1/decision", 401, {}
     ),
 }
+
+# --- insight (sihai/reporting): workers, officers, department staff; no administrator --------
+INSIGHT = BROWSERS - {"sysadmin"}
+
+
+def _insight(suffix: str) -> Rule:
+    return lambda p, v, w: Case(
+        "GET",
+        f"/workbench/insight/{area_for(p, v)}/{suffix}",
+        302
+        if not signed_in(p)
+        else 200
+        if p in INSIGHT and area_for(p, v).startswith(OWN[p])
+        else 404,
+    )
+
+
+INSIGHT_RULES: dict[str, Rule] = {
+    "insight:index": lambda p, v, w: Case(
+        "GET", "/workbench/insight/", 302 if not signed_in(p) or p in INSIGHT else 404
+    ),
+    "insight:dashboard": _insight(""),
+    "insight:export_csv": _insight("export.csv"),
+    "insight:export_xlsx": _insight("export.xlsx"),
+    "insight:reports": _insight("reports/"),
+    # No report exists in the matrix's world: missing answers like out of scope.
+    "insight:report_xlsx": lambda p, v, w: Case(
+        "GET",
+        f"/workbench/insight/{area_for(p, v)}/reports/2026-01.xlsx",
+        302 if not signed_in(p) else 404,
+    ),
+    "transparency:index": lambda p, v, w: Case("GET", "/transparency/", 200),
+    # The registry is public; figures need a staff token (the matrix's clients have none).
+    "api:indicator_list": lambda p, v, w: Case("GET", "/api/v1/metrics/indicators", 200),
+    "api:area_figures": lambda p, v, w: Case("GET", "/api/v1/metrics/areas/5301", 401),
+}
+
 RULES.update(APPLICATION_RULES)
 RULES.update(CASE_RULES)
+RULES.update(INSIGHT_RULES)
 
 
 def _named_routes(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:

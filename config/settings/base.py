@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "sihai.cases",
     "sihai.open311",
     "sihai.applications",
+    "sihai.reporting",
     "sihai.portal",
     "sihai.workbench",
     "sihai.demo",
@@ -306,3 +307,10 @@ LOGGING: dict[str, Any] = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# --- Insight (sihai/reporting) -------------------------------------------------
+
+# Small-cell suppression: a published cell counts at least this many people (never below 5).
+SIHAI_SUPPRESSION_K = env.int("SIHAI_SUPPRESSION_K", default=10)
+# Rollups add only events older than this: a transaction committing late keeps its id.
+SIHAI_ROLLUP_SETTLE_SECONDS = env.float("SIHAI_ROLLUP_SETTLE_SECONDS", default=60.0)

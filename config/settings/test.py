@@ -30,3 +30,5 @@ SIHAI_STAFF_2FA = env.str(
 )
 # Text messages are kept in the database and shown on the demo outbox page, never sent.
 SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="outbox")
+# Rollups take every event at once in tests (no transaction commits late here).
+SIHAI_ROLLUP_SETTLE_SECONDS = 0.0

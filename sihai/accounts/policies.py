@@ -42,6 +42,8 @@ _DECIDES_DELETION = frozenset({"resident.erase"})
 # reads its changes in the audit log).
 _POINTS = frozenset({"directory.manage"})
 _PLANNING = frozenset({"directory.manage", "coverage.view"})
+# Dashboards of the area's figures (sihai/reporting): every level and department sees its own.
+_INSIGHT = frozenset({"insight.view"})
 
 # Service requests (sihai/cases/policies.py): every level handles the requests of its area
 # (escalations reach it); the counter takes them in; officers above the community may refer
@@ -56,15 +58,21 @@ _DECIDES_PARTS = frozenset({"application.decide"})
 _EDITS_TYPES = frozenset({"application_type.manage"})
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _CASE_COUNTER | _APPLY_AT_COUNTER,
+    Role.COMMUNITY_WORKER: _COUNTER | _POINTS | _CASE_COUNTER | _APPLY_AT_COUNTER | _INSIGHT,
     Role.SUBDISTRICT_OFFICER: _COUNTER
     | _PLANNING
     | _DECIDES_DELETION
     | _CASE_OFFICER
-    | _APPLY_AT_COUNTER,
-    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER,
-    Role.CITY_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER | _EDITS_TYPES,
-    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _CASES | _DECIDES_PARTS,
+    | _APPLY_AT_COUNTER
+    | _INSIGHT,
+    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER | _INSIGHT,
+    Role.CITY_OFFICER: _OFFICER
+    | _PLANNING
+    | _DECIDES_DELETION
+    | _CASE_OFFICER
+    | _EDITS_TYPES
+    | _INSIGHT,
+    Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _CASES | _DECIDES_PARTS | _INSIGHT,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),
     # The security administrator also issues partner systems' Open311 API keys.

@@ -22,6 +22,7 @@ from sihai.directory.coverage import coverage
 from sihai.directory.geo import walk_model
 from sihai.directory.models import Location
 from sihai.directory.policies import COVERAGE_VIEW
+from sihai.reporting.suppression import TOTAL, Cell, count_of, suppress_table
 
 router = Router()
 MAX_PAGE = 200
@@ -213,14 +214,15 @@ class DistrictOut(Schema):
     name: str
     communities: int
     covered_communities: int
-    residents: int
-    covered_residents: int
+    # Registered residents: null where small-cell suppression hides the count.
+    residents: int | None
+    covered_residents: int | None
 
 
 class CommunityCoverageOut(Schema):
     code: str
     name: str
-    residents: int
+    residents: int | None
     nearest_id: str | None
     walk_minutes: float | None
     covered: bool
@@ -251,14 +253,17 @@ def coverage_report(request: HttpRequest, kind: str = Kind.INSURANCE_POINT) -> C
     report = coverage(roots=roots, kinds=[kind])
     chosen = report.kinds[kind]
 
+    shown = _suppressed_residents(chosen)
+
     def aggregate(a: Any) -> DistrictOut:
+        residents, covered = shown[a.code]
         return DistrictOut(
             code=a.code,
             name=a.name,
             communities=a.communities,
             covered_communities=a.covered_communities,
-            residents=a.residents,
-            covered_residents=a.covered_residents,
+            residents=residents,
+            covered_residents=covered,
         )
 
     return CoverageOut(
@@ -273,7 +278,7 @@ def coverage_report(request: HttpRequest, kind: str = Kind.INSURANCE_POINT) -> C
             CommunityCoverageOut(
                 code=r.community.code,
                 name=r.community.name,
-                residents=r.community.residents,
+                residents=shown[r.community.code][0],
                 nearest_id=r.nearest_id,
                 walk_minutes=None if r.minutes is None else round(r.minutes, 1),
                 covered=r.covered,
@@ -281,3 +286,56 @@ def coverage_report(request: HttpRequest, kind: str = Kind.INSURANCE_POINT) -> C
             for r in chosen.rows
         ],
     )
+
+
+def _suppressed_residents(chosen: Any) -> dict[str, tuple[int | None, int | None]]:
+    """{code ("" for the total): (registered residents, of whom covered)}, suppressed.
+
+    Residents are people: counts go through the one suppression rule
+    (``sihai/reporting/suppression.py``) as a table of districts × covered/not, then
+    each district's communities with what the district table hid kept hidden.
+    """
+    columns = ["covered", "uncovered"]
+    top = suppress_table(
+        [d.code for d in chosen.districts],
+        columns,
+        {
+            (d.code, column): count_of(
+                d.covered_residents if column == "covered" else d.residents - d.covered_residents
+            )
+            for d in chosen.districts
+            for column in columns
+        },
+    )
+
+    def pair(total: Cell, covered: Cell) -> tuple[int | None, int | None]:
+        return (
+            None if total.suppressed else total.measure.base,
+            None if covered.suppressed else covered.measure.base,
+        )
+
+    shown = {"": pair(top.total, top.column_totals["covered"])}
+    by_district: dict[str, list[Any]] = {}
+    for row in chosen.rows:
+        by_district.setdefault(row.community.code[:6], []).append(row)
+    for district in chosen.districts:
+        total = top.row_totals.get(district.code) or top.total
+        shown[district.code] = pair(total, top.cells[(district.code, "covered")])
+        forced = {c: top.cells[(district.code, c)].reason for c in columns}
+        forced[TOTAL] = total.reason
+        rows = by_district.get(district.code, [])
+        table = suppress_table(
+            [r.community.code for r in rows],
+            columns,
+            {
+                (r.community.code, "covered" if r.covered else "uncovered"): count_of(
+                    r.community.residents
+                )
+                for r in rows
+            },
+            forced={c: why for c, why in forced.items() if why},
+        )
+        for r in rows:
+            cell = table.row_totals.get(r.community.code) or table.total
+            shown[r.community.code] = pair(cell, cell)
+    return shown

@@ -1,0 +1,304 @@
+"""Insight figures: the city dashboard from rollups vs a full scan, rollup rebuild, exports.
+
+Run from the repository root, against a **scratch PostgreSQL database** (it is wiped)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wt_insight \\
+      .venv/bin/python bench/dashboard.py [--sizes 100000,1000000] [--renders 30] \\
+      [--scan-renders 3] [--export-rows 1000000] [--xlsx-rows 200000]
+
+For each size (cumulative number of events of the residents source; residents are
+inserted by one ``INSERT … SELECT generate_series`` with registration times spread
+over the last year and 1 % of them moved once):
+
+1. **Rollup rebuild**: wall time of ``rollups_rebuild()`` for every registered source
+   and the number of rollup rows it wrote;
+2. **City dashboard from rollups**: ``GET /workbench/insight/5301/`` as ``city_officer``
+   (Django test client, in process, warm), ``--renders`` times: p50 / p95 / max;
+3. **The same page by a full scan**: the same requests inside ``rollups.full_scan()``,
+   where every rollup-backed indicator reads its source's exact grouped query over the
+   source tables instead of the rollup table: p50 / p95 (``--scan-renders`` times);
+4. **Same figures**: the metrics API's JSON for the city and the year, from rollups and
+   from the full scan, must be equal (the run stops otherwise).
+
+Then **exports**: ``--export-rows`` synthetic rows through the CSV stream and
+``--xlsx-rows`` through the write-only workbook: rows/s and the process's peak RSS
+growth (``/proc/self/clear_refs`` resets the high-water mark before each).
+
+Source-agnostic: every registered ``RollupSource`` is rebuilt and every indicator on
+the city dashboard is rendered, so after the merge of service requests the same
+command measures them as well (generate requests with the cases app's own seeder
+first, then run with ``--no-generate``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from sihai.accounts.models import User  # noqa: E402
+from sihai.reporting import exports, rollups  # noqa: E402
+from sihai.reporting.models import DailyRollup, MonthlyRollup  # noqa: E402
+from sihai.reporting.registry import sources  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def prepare() -> None:
+    """Migrate, load the area tree and the personas into the scratch database, empty."""
+    call_command("migrate", verbosity=0)
+    call_command("load_areas", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE residents_residencechange, residents_consent, residents_deletionrequest,"
+            " residents_householdmember, residents_resident, reporting_dailyrollup,"
+            " reporting_monthlyrollup,"
+            " reporting_rollupwatermark, reporting_monthlyreport RESTART IDENTITY CASCADE"
+        )
+    import random  # noqa: PLC0415
+
+    from sihai.accounts.seed import seed_personas  # noqa: PLC0415
+    from sihai.core.seeding import SCALES, SeedContext  # noqa: PLC0415
+
+    seed_personas(SeedContext(SCALES["demo"], random.Random(1), io.StringIO()))
+
+
+def generate(upto: int) -> float:
+    """Residents up to ``upto`` rows (1 % moved once); returns seconds."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM residents_resident")
+        have = cursor.fetchone()[0]
+        if have >= upto:
+            return 0.0
+        cursor.execute(
+            """
+            WITH c AS (SELECT array_agg(code ORDER BY code) AS codes
+                       FROM areas_administrativearea WHERE level = 'village')
+            INSERT INTO residents_resident (id, created_at, updated_at, name, name_normalised,
+                gender, birth_date, origin_code, address, occupation, languages, needs,
+                registered_via, community_id)
+            SELECT g,
+                   now() - make_interval(days => ((g * 7) %% 365)::int, hours => (g %% 24)::int),
+                   now(),
+                   '', '', 'unstated', DATE '1990-01-01', '53', '', 'other', '[]', '[]',
+                   'import', c.codes[1 + (g * 7919) %% array_length(c.codes, 1)]
+            FROM generate_series(%s::bigint, %s::bigint) AS g, c
+            """,
+            [have + 1, upto],
+        )
+        cursor.execute(
+            """
+            WITH c AS (SELECT array_agg(code ORDER BY code) AS codes
+                       FROM areas_administrativearea WHERE level = 'village')
+            INSERT INTO residents_residencechange (resident_id, from_community_id,
+                to_community_id, moved_on, recorded_at)
+            SELECT r.id, r.community_id, c.codes[1 + (r.id * 104729) %% array_length(c.codes, 1)],
+                   (r.created_at + interval '20 days')::date, now()
+            FROM residents_resident r, c WHERE r.id > %s AND r.id %% 100 = 0
+            """,
+            [have],
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('residents_resident', 'id'), %s)", [upto]
+        )
+        cursor.execute("ANALYZE residents_resident; ANALYZE residents_residencechange")
+    return time.perf_counter() - started
+
+
+def render_times(client: Client, url: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}")
+    return times
+
+
+def _synthetic(n: int) -> Any:
+    for i in range(n):
+        yield [
+            "residents.registered",
+            "Residents registered",
+            "people",
+            "2026-11",
+            f"5301{i:08d}",
+            "社区",
+            "",
+            "",
+            float(i % 97),
+            f"{i % 97}",
+            "",
+        ]
+
+
+def export_child(kind: str, rows: int) -> None:
+    """In a fresh process: one export, then its wall time and peak RSS as JSON."""
+    started = time.perf_counter()
+    size = 0
+    if kind == "csv":
+        for line in exports.csv_stream(exports.headers(), _synthetic(rows)):
+            size += len(line.encode())
+    else:
+        handle = exports.xlsx_file(None, title="bench", rows=_synthetic(rows))
+        size = handle.seek(0, 2)
+        handle.close()
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "kind": kind,
+                "rows": rows,
+                "seconds": round(seconds, 1),
+                "rows_per_s": round(rows / seconds),
+                "mb": round(size / 1e6, 1),
+                "peak_rss_mb": round(peak, 1),
+            }
+        )
+    )
+
+
+def export_figures(rows: int, xlsx_rows: int) -> dict[str, Any]:
+    """Each export at a small and the full size, in fresh processes: peak RSS side by side."""
+    out: dict[str, Any] = {}
+    for kind, full in (("csv", rows), ("xlsx", xlsx_rows)):
+        for n in (10_000, full):
+            done = subprocess.run(
+                [sys.executable, __file__, "--export-child", kind, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=REPO,
+            )
+            out[f"{kind}_{n}"] = json.loads(done.stdout.strip().splitlines()[-1])
+    return out
+
+
+def measure(
+    size: int, *, officer: User, client: Client, year: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One size: generate, rebuild, render from rollups and by full scan, compare figures."""
+    row: dict[str, Any] = {"events": size}
+    if not args.no_generate:
+        row["generate_s"] = round(generate(size), 1)
+    started = time.perf_counter()
+    rebuilt = rollups.rollups_rebuild()
+    row["rebuild_s"] = round(time.perf_counter() - started, 2)
+    row["rollup_rows"] = DailyRollup.objects.count()
+    row["monthly_rollup_rows"] = MonthlyRollup.objects.count()
+    row["rebuild_rows"] = {r.source: r.events for r in rebuilt}
+    url = "/workbench/insight/5301/"
+    render_times(client, url, 2)  # warm: coverage cache, template loading
+    cpu = time.process_time()
+    fast = render_times(client, url, args.renders)
+    row["rollups_ms"] = {
+        "p50": round(statistics.median(fast), 1),
+        "p95": round(percentile(fast, 0.95), 1),
+        "max": round(max(fast), 1),
+        "python_cpu_per_render": round((time.process_time() - cpu) * 1000 / args.renders, 1),
+    }
+    with rollups.full_scan():
+        slow = render_times(client, url, args.scan_renders)
+    row["full_scan_ms"] = {
+        "p50": round(statistics.median(slow), 1),
+        "p95": round(percentile(slow, 0.95), 1),
+    }
+    row["speed_up_p95"] = round(row["full_scan_ms"]["p95"] / row["rollups_ms"]["p95"], 1)
+    from sihai.accounts.authentication import token_create  # noqa: PLC0415
+
+    token = token_create(user=officer, name=f"bench-{size}").plaintext
+    api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    api = "/api/v1/metrics/areas/5301"
+    fast_figures = api_client.get(api, {"period": year}).json()
+    with rollups.full_scan():
+        slow_figures = api_client.get(api, {"period": year}).json()
+    row["same_figures"] = fast_figures == slow_figures
+    row["load"] = os.getloadavg()
+    if not row["same_figures"]:
+        print(json.dumps(row, indent=2))
+        sys.exit("rollups and full scan disagree")
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--renders", type=int, default=30)
+    parser.add_argument("--scan-renders", type=int, default=3)
+    parser.add_argument("--export-rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=200_000)
+    parser.add_argument("--no-generate", action="store_true")
+    parser.add_argument("--export-only", action="store_true")
+    parser.add_argument("--export-child", nargs=2, metavar=("KIND", "ROWS"), default=None)
+    args = parser.parse_args()
+    if args.export_child:
+        export_child(args.export_child[0], int(args.export_child[1]))
+        return
+    if args.export_only:
+        print(json.dumps(export_figures(args.export_rows, args.xlsx_rows), indent=2))
+        return
+    if connection.vendor != "postgresql":
+        sys.exit("set DATABASE_URL to a scratch PostgreSQL database")
+    setup_test_environment()
+    if not args.no_generate:
+        prepare()
+    officer = User.objects.get(username="city_officer")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(officer)
+    year = f"{timezone.localdate():%Y}"
+    results: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            check=False,
+            text=True,
+            cwd=REPO,
+        ).stdout.strip(),
+        "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        "load_before": os.getloadavg(),
+        "sources": [s.name for s in sources()],
+        "sizes": [],
+    }
+    for size in [int(s) for s in args.sizes.split(",")] if not args.no_generate else [0]:
+        row = measure(size, officer=officer, client=client, year=year, args=args)
+        results["sizes"].append(row)
+        print(json.dumps(row), flush=True)
+    results["exports"] = export_figures(args.export_rows, args.xlsx_rows)
+    results["load_after"] = os.getloadavg()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
