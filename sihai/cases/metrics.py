@@ -15,8 +15,33 @@ three requests at 100 % is not better than one with three hundred at 97 %.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sihai.accounts.models import Department
+from sihai.cases.models import EventKind, RequestEvent, ServiceCategory
+from sihai.reporting.registry import (
+    Dimension,
+    Indicator,
+    Key,
+    Kind,
+    Measure,
+    Query,
+    RollupEvent,
+    RollupRow,
+    RollupSource,
+    Unit,
+    register_indicator,
+    register_source,
+)
+from sihai.reporting.rollups import rollup_measures
 
 MIN_SAMPLE = 30
 SATISFIED = 4
@@ -96,3 +121,299 @@ def ranking(rows: Iterable[UnitRates], *, rate: str) -> list[tuple[int, UnitRate
     eligible = [r for r in rows if getattr(r, rate).rankable]
     eligible.sort(key=lambda r: (-(getattr(r, rate).value or 0.0), r.unit))
     return [(n + 1, r) for n, r in enumerate(eligible)]
+
+
+# --- insight: the timeline as a rollup source, and the indicators over it ---------------------
+# (collected by ``sihai.reporting``'s autodiscovery; the pure rates above stay for the
+# workbench's own rates page, which ranks units over their requests.)
+
+TIMELINE = "cases.timeline"
+# Entries that say nothing about service (internal notes, reminders, assignment).
+_SILENT = {EventKind.NOTE, EventKind.REMINDED, EventKind.ASSIGNED}
+_TIMED = "resolved"  # the elapsed time since submission is summed for resolutions
+
+
+def _rows_for(  # noqa: PLR0917  (one grouped row's columns, in order)
+    day: datetime.date,
+    community: str,
+    category: str,
+    kind: str,
+    to_state: str,
+    measure: str,
+    n: int,
+    seconds: int,
+) -> list[RollupRow]:
+    """The rollup rows one kind of entry adds: its new state (or kind), then its labels."""
+    state = to_state or kind
+    rows = [RollupRow(day, community, category, state, n, seconds if state == _TIMED else 0)]
+    for label in measure.split():
+        name, _sep, department = label.partition("@")
+        rows.append(RollupRow(day, community, department or category, name, n, 0))
+    return rows
+
+
+def _timeline_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
+    rows = (
+        RequestEvent.objects.filter(pk__gt=after_id)
+        .exclude(kind__in=_SILENT)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "at",
+            "community_code",
+            "category_code",
+            "kind",
+            "to_state",
+            "measure",
+            "elapsed_seconds",
+        )[:limit]
+    )
+    events: list[RollupEvent] = []
+    for pk, at, community, category, kind, to_state, measure, seconds in rows:
+        day = timezone.localdate(at)
+        for row in _rows_for(day, community, category, kind, to_state, measure, 1, seconds):
+            events.append(
+                RollupEvent(
+                    pk, at, day, row.community, row.category, row.state, 1, row.duration_seconds
+                )
+            )
+    return events
+
+
+def _timeline_max() -> int:
+    last = RequestEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0)
+
+
+def _timeline_rebuild(upto_id: int) -> Iterable[RollupRow]:
+    grouped = (
+        RequestEvent.objects.filter(pk__lte=upto_id)
+        .exclude(kind__in=_SILENT)
+        .annotate(day=TruncDate("at"))
+        .values("day", "community_code", "category_code", "kind", "to_state", "measure")
+        .annotate(n=Count("pk"), seconds=Sum("elapsed_seconds"))
+        .order_by()
+    )
+    # Different (kind, labels) groups can land on one rollup row: add them up first.
+    totals: dict[tuple[datetime.date, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for g in grouped.iterator(chunk_size=5000):
+        for row in _rows_for(
+            g["day"],
+            g["community_code"],
+            g["category_code"],
+            g["kind"],
+            g["to_state"],
+            g["measure"],
+            g["n"],
+            int(g["seconds"] or 0),
+        ):
+            cell = totals[(row.day, row.community, row.category, row.state)]
+            cell[0] += row.count
+            cell[1] += row.duration_seconds
+    for (day, community, category, state), (n, seconds) in totals.items():
+        yield RollupRow(day, community, category, state, n, seconds)
+
+
+register_source(
+    RollupSource(
+        name=TIMELINE,
+        label=_("Service-request timeline"),
+        events_after=_timeline_after,
+        max_id=_timeline_max,
+        rebuild=_timeline_rebuild,
+        app="cases",
+    )
+)
+
+
+def _category_labels() -> dict[str, str | Promise]:
+    return {c.code: c.name for c in ServiceCategory.objects.all()}
+
+
+def _department_labels() -> dict[str, str | Promise]:
+    labels: dict[str, str | Promise] = {d.code: str(d) for d in Department.objects.all()}
+    labels["community"] = _("Another community")
+    return labels
+
+
+def _ratio(query: Query, good: str, other: str, *, by_category: bool = False) -> dict[Key, Measure]:
+    """``good`` ÷ (``good`` + ``other``) per cell; the base is the number of requests counted."""
+    numerators = rollup_measures(query, source=TIMELINE, states=[good], by_category=by_category)
+    rest = rollup_measures(query, source=TIMELINE, states=[other], by_category=by_category)
+    out: dict[Key, Measure] = {}
+    for key in set(numerators) | set(rest):
+        good_n = numerators.get(key, Measure(0, 0)).base
+        total = good_n + rest.get(key, Measure(0, 0)).base
+        out[key] = Measure(float(good_n), total, float(total))
+    return out
+
+
+def _received(query: Query) -> dict[Key, Measure]:
+    return rollup_measures(query, source=TIMELINE, states=["submitted"])
+
+
+def _response_rate(query: Query) -> dict[Key, Measure]:
+    return _ratio(query, "responded_on_time", "responded_late")
+
+
+def _resolution_rate(query: Query) -> dict[Key, Measure]:
+    return _ratio(query, "resolved_on_time", "resolved_late")
+
+
+def _overdue_share(query: Query) -> dict[Key, Measure]:
+    return _ratio(query, "resolved_late", "resolved_on_time")
+
+
+def _satisfaction_rate(query: Query) -> dict[Key, Measure]:
+    return _ratio(query, "rated_satisfied", "rated_unsatisfied")
+
+
+def _hours_to_resolve(query: Query) -> dict[Key, Measure]:
+    return rollup_measures(
+        query, source=TIMELINE, states=["resolved"], by_category=False, hours=True
+    )
+
+
+def _escalations(query: Query) -> dict[Key, Measure]:
+    return rollup_measures(query, source=TIMELINE, states=["escalated"], by_category=False)
+
+
+def _referrals(state: str) -> Callable[[Query], dict[Key, Measure]]:
+    def compute(query: Query) -> dict[Key, Measure]:
+        return rollup_measures(query, source=TIMELINE, states=[state])
+
+    return compute
+
+
+_BY_CATEGORY = frozenset({Dimension.AREA, Dimension.PERIOD, Dimension.CATEGORY})
+_BY_DEPARTMENT = frozenset({Dimension.AREA, Dimension.PERIOD, Dimension.DEPARTMENT})
+
+register_indicator(
+    Indicator(
+        code="cases.received",
+        name=_("Requests received"),
+        definition=_("Service requests and consultations received in the period, every channel."),
+        computation=_("Count of “submitted” timeline entries per day, community and service."),
+        unit=Unit.COUNT,
+        compute=_received,
+        dimensions=_BY_CATEGORY,
+        categories=_category_labels,
+        public=True,
+        app="cases",
+        order=30,
+    )
+)
+register_indicator(
+    Indicator(
+        code="cases.response_rate",
+        name=_("Response rate"),
+        definition=_(
+            "Of the requests first answered in the period, the share answered within their "
+            "response deadline (working hours, the Chinese public-holiday calendar)."
+        ),
+        computation=_(
+            "First answers on time ÷ all first answers, each labelled when it was given."
+        ),
+        unit=Unit.PERCENT,
+        compute=_response_rate,
+        kind=Kind.RATIO,
+        public=True,
+        app="cases",
+        order=31,
+    )
+)
+register_indicator(
+    Indicator(
+        code="cases.resolution_rate",
+        name=_("Resolution rate (on time)"),
+        definition=_(
+            "Of the requests resolved in the period, the share resolved within their "
+            "resolution deadline."
+        ),
+        computation=_("Resolutions on time ÷ all resolutions, each labelled when it happened."),
+        unit=Unit.PERCENT,
+        compute=_resolution_rate,
+        kind=Kind.RATIO,
+        public=True,
+        app="cases",
+        order=32,
+    )
+)
+register_indicator(
+    Indicator(
+        code="cases.satisfaction_rate",
+        name=_("Satisfaction rate"),
+        definition=_("Of the ratings given in the period, the share of 4 or 5 out of 5."),
+        computation=_("Ratings of 4–5 ÷ all ratings (portal and follow-up calls)."),
+        unit=Unit.PERCENT,
+        compute=_satisfaction_rate,
+        kind=Kind.RATIO,
+        public=True,
+        app="cases",
+        order=33,
+    )
+)
+register_indicator(
+    Indicator(
+        code="cases.overdue_share",
+        name=_("Resolved after the deadline"),
+        definition=_("Of the requests resolved in the period, the share resolved late."),
+        computation=_("Late resolutions ÷ all resolutions."),
+        unit=Unit.PERCENT,
+        compute=_overdue_share,
+        kind=Kind.RATIO,
+        higher_is_better=False,
+        app="cases",
+        order=34,
+    )
+)
+register_indicator(
+    Indicator(
+        code="cases.hours_to_resolve",
+        name=_("Average time to resolve"),
+        definition=_("For requests resolved in the period, the mean time from submission."),
+        computation=_("Sum of the times from submission to resolution ÷ resolutions, in hours."),
+        unit=Unit.HOURS,
+        compute=_hours_to_resolve,
+        kind=Kind.MEAN,
+        higher_is_better=False,
+        public=True,
+        app="cases",
+        order=35,
+    )
+)
+register_indicator(
+    Indicator(
+        code="cases.escalations",
+        name=_("Escalations"),
+        definition=_("Times a request went up a level because a deadline passed."),
+        computation=_("Count of “escalated” timeline entries."),
+        unit=Unit.COUNT,
+        compute=_escalations,
+        higher_is_better=False,
+        app="cases",
+        order=36,
+    )
+)
+for _code, _state, _name, _order in (
+    ("cases.referrals_sent", "referral_sent", _("Referrals sent"), 37),
+    ("cases.referrals_accepted", "referral_accepted", _("Referrals accepted"), 38),
+    ("cases.referrals_declined", "referral_declined", _("Referrals declined"), 39),
+):
+    register_indicator(
+        Indicator(
+            code=_code,
+            name=_name,
+            definition=_(
+                "Requests referred across (横向联动) to a department or another community in "
+                "the period, by receiver."
+            ),
+            computation=_("Count of referral timeline entries, by the receiving department."),
+            unit=Unit.COUNT,
+            compute=_referrals(_state),
+            dimensions=_BY_DEPARTMENT,
+            categories=_department_labels,
+            app="cases",
+            order=_order,
+        )
+    )

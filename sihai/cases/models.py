@@ -278,6 +278,9 @@ class RequestEvent(models.Model):
     note = models.TextField(_("note"), blank=True, default="")
     # Shown to the requester (internal notes are not).
     public = models.BooleanField(default=True)
+    # What the entry counts for in the figures, fixed when it is written (measures.py).
+    measure = models.CharField(max_length=120, blank=True, default="")
+    elapsed_seconds = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("request event")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sihai.cases.measures import elapsed, event_measure
 from sihai.cases.states import OPEN_STATES, State
 from sihai.core.workcalendar import default_calendar
 
@@ -232,6 +233,17 @@ def histories(  # noqa: PLR0912, PLR0915  (one request's life, told in order)
                     "actor_label": "system" if kind == "escalated" else "",
                     "note": note,
                     "public": public,
+                    "measure": event_measure(
+                        kind=kind,
+                        to_state=to_state,
+                        at=when,
+                        first_response=first_response is not None and when == first_response,
+                        response_due=response_due,
+                        resolution_due=resolution_due,
+                        rating=rating if kind == "rated" else None,
+                        referral_department=category.department if kind == "referred" else None,
+                    ),
+                    "elapsed_seconds": elapsed(when, submitted),
                 }
             )
             event_pk += 1

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sihai.cases.measures import elapsed, event_measure
 from sihai.cases.models import EventKind, RequestEvent, ServiceRequest
 from sihai.cases.states import OPEN_STATES, State
 from sihai.notifications import services as outbox
@@ -32,10 +33,13 @@ def add_event(
     note: str = "",
     public: bool = True,
     at: datetime.datetime | None = None,
+    referral_department: str | None = None,
 ) -> RequestEvent:
+    """Append one timeline entry, with what it counts for in the figures (measures.py)."""
+    moment = at or timezone.now()
     return RequestEvent.objects.create(
         request=request,
-        at=at or timezone.now(),
+        at=moment,
         kind=kind,
         from_state=from_state,
         to_state=to_state,
@@ -44,6 +48,18 @@ def add_event(
         actor_label=actor_label(actor) if kind != EventKind.SUBMITTED or actor else "",
         note=note[:4000],
         public=public,
+        measure=event_measure(
+            kind=kind,
+            to_state=to_state,
+            at=moment,
+            first_response=request.first_response_at is not None
+            and request.first_response_at == moment,
+            response_due=request.response_due,
+            resolution_due=request.resolution_due,
+            rating=request.rating if kind == EventKind.RATED else None,
+            referral_department=referral_department,
+        ),
+        elapsed_seconds=elapsed(moment, request.submitted_at),
     )
 
 

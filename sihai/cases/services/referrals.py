@@ -133,6 +133,7 @@ def referral_create(  # noqa: PLR0912  (the consent gate reads best as one ladde
         to_state=State.REFERRED,
         note=purpose,
         at=now,
+        referral_department=to_department_code,
     )
     audit.record(
         actor=actor,
@@ -194,6 +195,7 @@ def referral_decide(*, actor: User, referral_id: int, accept: bool, reason: str 
         to_state=State.IN_PROGRESS,
         note=reason,
         at=now,
+        referral_department=referral.to_department_code,
     )
     audit.record(
         actor=actor,
