@@ -84,6 +84,15 @@ class RequestForm(forms.Form):
                 help_text=_("Not sure? Use “Which community am I in?”."),
             )
         if staff:
+            self.fields["community_code"].required = False
+            self.fields["community_code"].help_text = _(
+                "Not needed when you link a registered resident: their community is used."
+            )
+            self.fields["resident_phone"] = forms.CharField(
+                label=_("Registered resident's phone (links the request to their record)"),
+                required=False,
+                max_length=30,
+            )
             self.fields["contact_name"] = forms.CharField(
                 label=_("Resident's name"), required=False, max_length=100
             )
