@@ -143,6 +143,16 @@ class RerouteForm(forms.Form):
     )
 
 
+SHAREABLE_LABELS = {
+    "category": _("Service"),
+    "description": _("Description"),
+    "answers": _("Answers to the service's questions"),
+    "community": _("Community"),
+    "contact_name": _("Contact name (personal)"),
+    "contact_phone": _("Contact phone (personal)"),
+}
+
+
 class ReferForm(forms.Form):
     to_department_code = forms.CharField(
         label=_("To department (code)"), required=False, max_length=40
@@ -153,7 +163,7 @@ class ReferForm(forms.Form):
     purpose = forms.CharField(label=_("What the receiver should do"), max_length=200)
     shared_fields = forms.MultipleChoiceField(
         label=_("Fields that travel"),
-        choices=[(f, f) for f in SHAREABLE],
+        choices=[(f, SHAREABLE_LABELS[f]) for f in SHAREABLE],
         widget=forms.CheckboxSelectMultiple,
     )
     override_reason = forms.CharField(
