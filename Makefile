@@ -46,6 +46,8 @@ demo: setup
 	$(DEMO_ENV) $(SIHAI) migrate --verbosity 0
 	$(DEMO_ENV) $(SIHAI) load-areas
 	$(DEMO_ENV) $(SIHAI) seed-demo --scale demo
+	@# Service-request reminders and escalation every 5 minutes, in the task worker below.
+	$(DEMO_ENV) $(SIHAI) cases-sweep --enqueue --every 300
 	@echo "Serving Sihai at http://127.0.0.1:$(PORT)/  (workbench: /workbench/, stop with Ctrl-C)"
 	@# One task worker beside the server (register imports run in it); stopped with the server.
 	$(DEMO_ENV) $(SIHAI) db_worker --interval 1 & worker=$$!; trap "kill $$worker" EXIT; \

@@ -225,9 +225,9 @@ SIHAI_SMS_ALIYUN_ENDPOINT = env.str(
 
 # --- Notification outbox (sihai/notifications/channels.py) -----------------
 
-# "console" (logged and kept on the demo outbox page; nothing leaves the machine) or "live"
-# (SMS through SIHAI_SMS_BACKEND, WeChat subscription messages, e-mail through Django).
-SIHAI_NOTIFY_DELIVERY = env.str("SIHAI_NOTIFY_DELIVERY", default="console")
+# "live" (SMS through SIHAI_SMS_BACKEND, WeChat subscription messages, e-mail through Django)
+# or "console" (logged and kept on the demo outbox page; nothing leaves the machine).
+SIHAI_NOTIFY_DELIVERY = env.str("SIHAI_NOTIFY_DELIVERY", default="live")
 # Access token of the WeChat official account / mini-program for subscription messages.
 SIHAI_WECHAT_ACCESS_TOKEN = env.str("SIHAI_WECHAT_ACCESS_TOKEN", default="")
 

@@ -25,3 +25,5 @@ SIHAI_STAFF_2FA = env.str(
 )
 # Text messages are kept in the database and shown on the demo outbox page, never sent.
 SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="outbox")
+# Notifications of requests are logged and kept on the demo outbox page, never sent.
+SIHAI_NOTIFY_DELIVERY = env.str("SIHAI_NOTIFY_DELIVERY", default="console")

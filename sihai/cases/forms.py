@@ -84,6 +84,15 @@ class RequestForm(forms.Form):
                 help_text=_("Not sure? Use “Which community am I in?”."),
             )
         if staff:
+            self.fields["community_code"].required = False
+            self.fields["community_code"].help_text = _(
+                "Not needed when you link a registered resident: their community is used."
+            )
+            self.fields["resident_phone"] = forms.CharField(
+                label=_("Registered resident's phone (links the request to their record)"),
+                required=False,
+                max_length=30,
+            )
             self.fields["contact_name"] = forms.CharField(
                 label=_("Resident's name"), required=False, max_length=100
             )
@@ -134,6 +143,16 @@ class RerouteForm(forms.Form):
     )
 
 
+SHAREABLE_LABELS = {
+    "category": _("Service"),
+    "description": _("Description"),
+    "answers": _("Answers to the service's questions"),
+    "community": _("Community"),
+    "contact_name": _("Contact name (personal)"),
+    "contact_phone": _("Contact phone (personal)"),
+}
+
+
 class ReferForm(forms.Form):
     to_department_code = forms.CharField(
         label=_("To department (code)"), required=False, max_length=40
@@ -144,7 +163,7 @@ class ReferForm(forms.Form):
     purpose = forms.CharField(label=_("What the receiver should do"), max_length=200)
     shared_fields = forms.MultipleChoiceField(
         label=_("Fields that travel"),
-        choices=[(f, f) for f in SHAREABLE],
+        choices=[(f, SHAREABLE_LABELS[f]) for f in SHAREABLE],
         widget=forms.CheckboxSelectMultiple,
     )
     override_reason = forms.CharField(

@@ -229,6 +229,18 @@ class ServiceRequest(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def answers_display(self) -> list[tuple[str, str]]:
+        """(question, answer) in the current language, for the request's page."""
+        shown: list[tuple[str, str]] = []
+        for attr in self.category.attributes.all():
+            if attr.code not in self.attributes:
+                continue
+            value = self.attributes[attr.code]
+            names = dict(attr.choices())
+            values = value if isinstance(value, list) else [value]
+            shown.append((attr.label, "、".join(names.get(str(v), str(v)) for v in values)))
+        return shown
+
     @property
     def department_name(self) -> str:
         """The routed department's name in the current language ("" for the workstation)."""

@@ -30,6 +30,7 @@ from sihai.cases.services import RequestInput, RequestInvalid
 from sihai.cases.states import OPEN_STATES, TRANSITIONS, State
 from sihai.core.errors import InvalidInput, NotAllowed, NotFound, PageNotFound
 from sihai.core.policy import has_action, roots_for
+from sihai.residents import selectors as resident_selectors
 
 
 def _staff(request: HttpRequest, action: str) -> User:
@@ -274,18 +275,34 @@ def intake(request: HttpRequest) -> HttpResponse:
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
             evidence = form.cleaned_data.get("consent_evidence", "")
-            if (data.contact_name or data.contact_phone) and not evidence.strip():
+            resident = None
+            if form.cleaned_data.get("resident_phone", "").strip():
+                try:
+                    matches = resident_selectors.resident_search_for_actor(
+                        actor=user, phone=form.cleaned_data["resident_phone"]
+                    )
+                except InvalidInput:
+                    matches = []
+                if len(matches) == 1:
+                    resident = matches[0]
+                else:
+                    form.add_error(
+                        "resident_phone", _("No registered resident in your area has this number.")
+                    )
+            personal = data.contact_name or data.contact_phone or resident is not None
+            if not form.errors and personal and not evidence.strip():
                 form.add_error(
                     "consent_evidence",
                     _("Record the reference of the consent form the resident signed."),
                 )
-            else:
+            if not form.errors:
                 try:
                     created, _code = services.request_submit(
                         actor=user,
                         data=data,
                         channel=form.cleaned_data["channel"],
                         consent_evidence=evidence,
+                        resident=resident,
                     )
                 except RequestInvalid as exc:
                     for _c, message in exc.errors:

@@ -41,3 +41,23 @@ def sms_channel_configured(**kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+@register()
+def notification_delivery_configured(**kwargs: Any) -> list[CheckMessage]:
+    delivery = settings.SIHAI_NOTIFY_DELIVERY
+    if delivery not in {"console", "live"}:
+        return [
+            Error(
+                f"SIHAI_NOTIFY_DELIVERY must be 'console' or 'live', not {delivery!r}",
+                id="sihai.E012",
+            )
+        ]
+    if delivery == "console" and not settings.SIHAI_DEMO_ENABLED:
+        return [
+            CheckWarning(
+                "SIHAI_NOTIFY_DELIVERY=console: residents are told nothing about their requests",
+                id="sihai.W011",
+            )
+        ]
+    return []

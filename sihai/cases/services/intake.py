@@ -251,7 +251,10 @@ def request_submit(  # noqa: PLR0912, PLR0915  (every channel's checks, in one r
         department_code=route(category, community.code),
         private=category.private,
         resident=resident,
-        account=actor if isinstance(actor, ResidentAccount) else None,
+        # A request made for a registered resident shows in their portal too.
+        account=actor
+        if isinstance(actor, ResidentAccount)
+        else (resident.account if resident is not None else None),
         contact_name=data.contact_name.strip()[:100],
         contact_phone=data.contact_phone.strip()[:30],
         description=description,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sihai.cases.metrics import MIN_SAMPLE, CaseFacts, ranking, rates_by_unit, response_rate
+from sihai.cases.models import ServiceRequest
 from sihai.core.workcalendar import default_calendar
 from sihai.notifications import services as outbox
 from sihai.notifications.channels import DeliveryError
@@ -103,3 +104,21 @@ def test_the_outbox_is_idempotent_retries_with_back_off_and_delivers_once() -> N
     assert outbox.deliver_due(now=now + datetime.timedelta(seconds=31)) == {"sent": 1}
     assert outbox.deliver_one(first.pk) == "nothing to do"  # a second run sends nothing
     assert OutboxMessage.objects.filter(channel="sms").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_sweep_command_runs_both_sweeps_and_queues_one_repeating_chain() -> None:
+    import io  # noqa: PLC0415
+
+    from django.core.management import call_command  # noqa: PLC0415
+
+    from sihai.cases.factories import request_in  # noqa: PLC0415
+
+    request = request_in("530102001001")
+    ServiceRequest.objects.filter(pk=request.pk).update(
+        due_at=_at(2026, 1, 5, 9, 0), response_due=_at(2026, 1, 5, 9, 0)
+    )
+    out = io.StringIO()
+    call_command("cases_sweep", stdout=out)
+    assert "escalated 1," in out.getvalue()
+    assert ServiceRequest.objects.get(pk=request.pk).escalation_level == 1

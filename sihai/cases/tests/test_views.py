@@ -206,3 +206,41 @@ def test_the_rates_page_counts_only_the_scope(client_as: Callable[..., Client]) 
     assert [r.unit for r in page.context["rows"]] == [CUIHU]
     district = client_as("city_officer").get("/workbench/requests/rates/?level=6")
     assert [r.unit for r in district.context["rows"]] == ["530102", "530103"]
+
+
+def test_a_counter_request_for_a_registered_resident_shows_in_their_portal(
+    client_as: Callable[..., Client],
+) -> None:
+    resident, account = resident_with_account(CUIHU)
+    worker = client_as("cuihu_worker", "en")
+    response = worker.post(
+        "/workbench/requests/new/",
+        {
+            "category": "language_help",
+            "attr_language": "yi",
+            "description": "医院翻译",
+            "resident_phone": resident.phone,
+            "consent_evidence": "F-2026-9",
+            "channel": "counter",
+            "idempotency_key": "r1",
+        },
+    )
+    assert response.status_code == 302
+    created = ServiceRequest.objects.get()
+    assert (created.resident, created.account, created.community_id) == (resident, account, CUIHU)
+    mine = _resident_client(account.pk).get("/requests/")
+    assert created.reference in mine.content.decode()
+    unknown = worker.post(
+        "/workbench/requests/new/",
+        {
+            "category": "language_help",
+            "attr_language": "yi",
+            "description": "x",
+            "resident_phone": "13000000000",
+            "consent_evidence": "F",
+            "channel": "phone",
+            "idempotency_key": "r2",
+        },
+    )
+    assert unknown.status_code == 200
+    assert ServiceRequest.objects.count() == 1

@@ -17,7 +17,8 @@ from civicbot.http import HttpError, HttpTransport, RateLimiter
 from civicbot.open311 import Open311Client
 from civicbot.registry import Endpoint
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connections
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connections
 from django.test import Client
 from georeport import GeoReport
 
@@ -39,6 +40,10 @@ class _Quiet(WSGIRequestHandler):
 def base_url(db: None) -> Iterator[str]:
     connection = connections["default"]
     connection.inc_thread_sharing()
+    # As Django's test client does: a request's end must not close the test's connection
+    # (inside the test transaction it would look "obsolete" and be closed on PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     server = make_server("127.0.0.1", 0, WSGIHandler(), handler_class=_Quiet)
 
     def serve() -> None:
@@ -50,6 +55,8 @@ def base_url(db: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/open311/v2"
     server.shutdown()
     thread.join()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
     connection.dec_thread_sharing()
 
 

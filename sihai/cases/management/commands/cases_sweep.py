@@ -17,6 +17,18 @@ from sihai.cases.tasks import sla_sweep
 from sihai.notifications.services import deliver_due
 
 
+def _repeating_sweep_queued() -> bool:
+    """Is a sweep already waiting or running in the database queue (so `make demo`, run
+    again, does not start a second chain)?"""
+    try:
+        from django_tasks_db.models import DBTaskResult  # noqa: PLC0415  (only that backend)
+    except ImportError:  # pragma: no cover  (another backend: nothing to look at)
+        return False
+    return DBTaskResult.objects.filter(
+        task_path="sihai.cases.tasks.sla_sweep", status__in=["READY", "RUNNING"]
+    ).exists()
+
+
 class Command(BaseCommand):
     help = "Send deadline reminders, escalate overdue requests, retry due notifications."
 
@@ -26,6 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["enqueue"]:
+            if options["every"] and _repeating_sweep_queued():
+                self.stdout.write("a repeating sweep is already queued")
+                return
             result = sla_sweep.enqueue(options["every"])
             self.stdout.write(f"sweep queued: {result.id}")
             return
