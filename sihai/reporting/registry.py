@@ -17,10 +17,11 @@ from enum import StrEnum
 from django.db.models import TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Unit(TextChoices):
-    COUNT = "count", _("number")
+    COUNT = "count", pgettext_lazy("unit of a count", "number")
     PEOPLE = "people", _("people")
     PERCENT = "percent", _("per cent")
     HOURS = "hours", _("hours")
