@@ -80,7 +80,7 @@ def prepare() -> None:
         cursor.execute(
             "TRUNCATE residents_residencechange, residents_consent, residents_deletionrequest,"
             " residents_householdmember, residents_resident, reporting_dailyrollup,"
-            " reporting_monthlyrollup,"
+            " reporting_monthlyrollup, cases_requestevent, cases_referral, cases_servicerequest,"
             " reporting_rollupwatermark, reporting_monthlyreport RESTART IDENTITY CASCADE"
         )
     import random  # noqa: PLC0415
@@ -205,13 +205,62 @@ def export_figures(rows: int, xlsx_rows: int) -> dict[str, Any]:
     return out
 
 
+def generate_requests(upto: int, seed: int = 2026) -> float:
+    """Service requests up to ``upto`` rows, each with its timeline (the cases synthesiser)."""
+    import random  # noqa: PLC0415
+
+    from sihai.cases.models import RequestEvent, ServiceRequest  # noqa: PLC0415
+    from sihai.cases.seed import category_facts, communities_for  # noqa: PLC0415
+    from sihai.cases.synth import histories  # noqa: PLC0415
+    from sihai.core.bulk import insert_rows, next_pk  # noqa: PLC0415
+
+    have = ServiceRequest.objects.count()
+    if have >= upto:
+        return 0.0
+    started = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+
+    def flush() -> None:  # requests first, then their timelines (foreign keys)
+        insert_rows(ServiceRequest, iter(rows), batch=5000)
+        insert_rows(RequestEvent, iter(events), batch=5000)
+        rows.clear()
+        events.clear()
+
+    for row, timeline in histories(
+        rng=random.Random(seed + have),
+        count=upto - have,
+        first_pk=next_pk(ServiceRequest),
+        first_number=10_000_000 + have,
+        first_event_pk=next_pk(RequestEvent),
+        communities=communities_for("city"),
+        categories=category_facts(),
+        now=timezone.now(),
+        days=365,
+    ):
+        rows.append(row)
+        events.extend(timeline)
+        if len(rows) >= 5000:
+            flush()
+    flush()
+    return time.perf_counter() - started
+
+
 def measure(
-    size: int, *, officer: User, client: Client, year: str, args: argparse.Namespace
+    size: int,
+    *,
+    officer: User,
+    client: Client,
+    year: str,
+    args: argparse.Namespace,
+    requests: int = 0,
 ) -> dict[str, Any]:
     """One size: generate, rebuild, render from rollups and by full scan, compare figures."""
-    row: dict[str, Any] = {"events": size}
+    row: dict[str, Any] = {"events": size, "requests": requests}
     if not args.no_generate:
         row["generate_s"] = round(generate(size), 1)
+        if requests:
+            row["generate_requests_s"] = round(generate_requests(requests), 1)
     started = time.perf_counter()
     rebuilt = rollups.rollups_rebuild()
     row["rebuild_s"] = round(time.perf_counter() - started, 2)
@@ -259,6 +308,8 @@ def main() -> None:
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--no-generate", action="store_true")
+    # Service requests (with their timelines) to have at each size, e.g. 100000,1000000.
+    parser.add_argument("--requests", default="")
     parser.add_argument("--export-only", action="store_true")
     parser.add_argument("--export-child", nargs=2, metavar=("KIND", "ROWS"), default=None)
     args = parser.parse_args()
@@ -291,8 +342,10 @@ def main() -> None:
         "sources": [s.name for s in sources()],
         "sizes": [],
     }
-    for size in [int(s) for s in args.sizes.split(",")] if not args.no_generate else [0]:
-        row = measure(size, officer=officer, client=client, year=year, args=args)
+    sizes = [int(s) for s in args.sizes.split(",")] if not args.no_generate else [0]
+    wanted = [int(n) for n in args.requests.split(",")] if args.requests else [0] * len(sizes)
+    for size, requests in zip(sizes, wanted, strict=True):
+        row = measure(size, officer=officer, client=client, year=year, args=args, requests=requests)
         results["sizes"].append(row)
         print(json.dumps(row), flush=True)
     results["exports"] = export_figures(args.export_rows, args.xlsx_rows)

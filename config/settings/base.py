@@ -314,3 +314,6 @@ LOGGING: dict[str, Any] = {
 SIHAI_SUPPRESSION_K = env.int("SIHAI_SUPPRESSION_K", default=10)
 # Rollups add only events older than this: a transaction committing late keeps its id.
 SIHAI_ROLLUP_SETTLE_SECONDS = env.float("SIHAI_ROLLUP_SETTLE_SECONDS", default=60.0)
+# A built dashboard is reused while every rollup watermark stands still, for at most this
+# many seconds (live "as of today" figures are at most this old); 0 turns it off.
+SIHAI_DASHBOARD_CACHE_SECONDS = env.float("SIHAI_DASHBOARD_CACHE_SECONDS", default=60.0)

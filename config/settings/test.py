@@ -32,5 +32,7 @@ SIHAI_STAFF_2FA = env.str(
 SIHAI_SMS_BACKEND = env.str("SIHAI_SMS_BACKEND", default="outbox")
 # Rollups take every event at once in tests (no transaction commits late here).
 SIHAI_ROLLUP_SETTLE_SECONDS = 0.0
+# Every test sees its own data: no dashboard kept between renders (one test turns it on).
+SIHAI_DASHBOARD_CACHE_SECONDS = 0.0
 # Notifications of requests are logged and kept on the demo outbox page, never sent.
 SIHAI_NOTIFY_DELIVERY = env.str("SIHAI_NOTIFY_DELIVERY", default="console")

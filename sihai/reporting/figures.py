@@ -11,10 +11,16 @@ minimum sample. Only aggregates: no personal data is read here but counted.
 from __future__ import annotations
 
 import datetime
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sihai.areas.codes import ancestor_codes, child_code_length, is_valid_code, level_of
@@ -32,6 +38,7 @@ from sihai.reporting.registry import (
     Query,
     indicators,
 )
+from sihai.reporting.rollups import scanning
 from sihai.reporting.suppression import (
     NOT_ADDITIVE,
     TOTAL,
@@ -362,6 +369,21 @@ def area_for_actor(*, actor: Any, code: str) -> AdministrativeArea:
     return area_place(code)
 
 
+# Built dashboards, kept in the process for SIHAI_DASHBOARD_CACHE_SECONDS and only while
+# every rollup watermark stands where it stood when they were built: a figure from the
+# rollups is never older than the rollups themselves; a live ("as of today") figure is at
+# most that many seconds old. Bounded; 0 turns it off (the tests do).
+_BUILT: OrderedDict[tuple[object, ...], tuple[float, Dashboard]] = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+_BUILT_MAX = 256
+
+
+def _watermarks() -> tuple[tuple[str, int], ...]:
+    from sihai.reporting.models import RollupWatermark  # noqa: PLC0415
+
+    return tuple(RollupWatermark.objects.order_by("source").values_list("source", "last_id"))
+
+
 def build_dashboard(
     area: AdministrativeArea,
     period: Period,
@@ -370,6 +392,42 @@ def build_dashboard(
     visible_roots: Iterable[str] | None = None,
 ) -> Dashboard:
     """Every indicator (or those in ``only``) for ``area`` and ``period``, suppressed."""
+    ttl = float(getattr(settings, "SIHAI_DASHBOARD_CACHE_SECONDS", 0))
+    chosen_codes = tuple(sorted(only)) if only is not None else None
+    roots_key = tuple(sorted(visible_roots)) if visible_roots is not None else None
+    if ttl <= 0 or scanning():
+        return _build_dashboard(area, period, only=chosen_codes, visible_roots=roots_key)
+    key = (
+        area.code,
+        period.code,
+        chosen_codes,
+        roots_key,
+        get_language(),
+        min_cell(),
+        timezone.localdate(),
+        _watermarks(),
+    )
+    now = time.monotonic()
+    with _BUILT_LOCK:
+        hit = _BUILT.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            _BUILT.move_to_end(key)
+            return hit[1]
+    board = _build_dashboard(area, period, only=chosen_codes, visible_roots=roots_key)
+    with _BUILT_LOCK:
+        _BUILT[key] = (now, board)
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return board
+
+
+def _build_dashboard(
+    area: AdministrativeArea,
+    period: Period,
+    *,
+    only: Iterable[str] | None = None,
+    visible_roots: Iterable[str] | None = None,
+) -> Dashboard:
     builder = _Builder(period)
     chosen = [i for i in indicators() if only is None or i.code in set(only)]
     roots = list(visible_roots) if visible_roots is not None else [area.code]

@@ -366,3 +366,8 @@ def _cumulate(
                 index += 1
             out[(group, category, month)] = running
     return out
+
+
+def scanning() -> bool:
+    """True inside :func:`full_scan` (the figures then come from the source tables)."""
+    return _scanning.get()
