@@ -11,8 +11,9 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, F
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -35,9 +36,9 @@ from sihai.reporting.registry import (
     Measure,
     Query,
     RollupEvent,
-    RollupRow,
     RollupSource,
     Unit,
+    last_id,
     register_indicator,
     register_source,
 )
@@ -101,25 +102,18 @@ def _timeline_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
     ]
 
 
-def _timeline_max() -> int:
-    last = Event.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return int(last or 0)
-
-
-def _timeline_rebuild(upto_id: int) -> Iterable[RollupRow]:
-    rows = (
+def _timeline_grouped(upto_id: int) -> list[QuerySet[Any]]:
+    return [
         Event.objects.filter(pk__lte=upto_id, kind__in=COUNTED)
-        .annotate(
-            day=TruncDate("at"),
-            community=F("application__area_code"),
-            type_code=F("application__type__code"),
+        .values(
+            rollup_day=TruncDate("at"),
+            rollup_community=F("application__area_code"),
+            rollup_category=F("application__type__code"),
+            rollup_state=F("kind"),
         )
-        .values("day", "community", "type_code", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(rollup_count=Count("pk"), rollup_seconds=Value(0, BigIntegerField()))
         .order_by()
-    )
-    for row in rows.iterator(chunk_size=5000):
-        yield RollupRow(row["day"], row["community"], row["type_code"], row["kind"], row["n"])
+    ]
 
 
 register_source(
@@ -127,8 +121,8 @@ register_source(
         name=TIMELINE,
         label=_("Public-service application timeline"),
         events_after=_timeline_after,
-        max_id=_timeline_max,
-        rebuild=_timeline_rebuild,
+        max_id=lambda: last_id(Event),
+        grouped=_timeline_grouped,
         app="applications",
     )
 )
@@ -241,32 +235,34 @@ def _school_seats(query: Query) -> dict[Key, Measure]:
     """Children of school age (6–15 on 31 August) with a public seat ÷ all of them, today."""
     from sihai.residents.models import HouseholdMember, Relationship  # noqa: PLC0415
 
-    today = timezone.localdate()
-    cutoff = eligibility.school_year_cutoff(today)
-    seated = set(
-        ApplicationPart.objects.filter(
-            application__state=State.APPROVED,
-            application__type__assigns_school_seat=True,
-            application__area_code__startswith=query.area,
-            seat_school__isnull=False,
-        ).values_list("application__member_id", flat=True)
+    cutoff = eligibility.school_year_cutoff(timezone.localdate())
+    # Aged 6 to 15 on the cutoff (31 August: no leap day to mind) as a range of birth dates,
+    # so the database counts: a city has hundreds of thousands of children.
+    born_after = cutoff.replace(year=cutoff.year - 16)  # 16 or older on the cutoff: not counted
+    born_by = cutoff.replace(year=cutoff.year - 6)
+    seated = ApplicationPart.objects.filter(
+        application__member_id=OuterRef("pk"),
+        application__state=State.APPROVED,
+        application__type__assigns_school_seat=True,
+        application__area_code__startswith=query.area,
+        seat_school__isnull=False,
     )
-    children = HouseholdMember.objects.filter(
-        relationship__in=[Relationship.CHILD, Relationship.GRANDCHILD],
-        resident__erased_at__isnull=True,
-        resident__community__code__startswith=query.area,
-    ).values_list("pk", "birth_date", "resident__community_id")
-    cells: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for pk, born, community in children:
-        if born is None or not 6 <= eligibility.age_on(born, cutoff) <= 15:
-            continue
-        cell = cells[str(community)[: query.group_len]]
-        cell[0] += 1
-        cell[1] += int(pk in seated)
+    children = (
+        HouseholdMember.objects.filter(
+            relationship__in=[Relationship.CHILD, Relationship.GRANDCHILD],
+            resident__erased_at__isnull=True,
+            resident__community__code__startswith=query.area,
+            birth_date__gt=born_after,
+            birth_date__lte=born_by,
+        )
+        .values(group=Substr("resident__community_id", 1, query.group_len))
+        .annotate(n=Count("pk"), with_seat=Count("pk", filter=Exists(seated)))
+        .order_by()
+    )
     month = query.months[-1]
     return {
-        (group, "", month): Measure(float(with_seat), n, float(n))
-        for group, (n, with_seat) in cells.items()
+        (row["group"], "", month): Measure(float(row["with_seat"]), row["n"], float(row["n"]))
+        for row in children
     }
 
 

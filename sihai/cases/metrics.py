@@ -15,11 +15,11 @@ three requests at 100 % is not better than one with three hundred at 97 %.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import BigIntegerField, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -38,6 +38,7 @@ from sihai.reporting.registry import (
     RollupRow,
     RollupSource,
     Unit,
+    last_id,
     register_indicator,
     register_source,
 )
@@ -146,8 +147,7 @@ def _rows_for(  # noqa: PLR0917  (one grouped row's columns, in order)
     """The rollup rows one kind of entry adds: its new state (or kind), then its labels."""
     state = to_state or kind
     rows = [RollupRow(day, community, category, state, n, seconds if state == _TIMED else 0)]
-    for label in measure.split():
-        name, _sep, department = label.partition("@")
+    for name, department in _labels(measure):
         rows.append(RollupRow(day, community, department or category, name, n, 0))
     return rows
 
@@ -180,38 +180,62 @@ def _timeline_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
     return events
 
 
-def _timeline_max() -> int:
-    last = RequestEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return int(last or 0)
+def _labels(measure: str) -> list[tuple[str, str]]:
+    """(label, department or "") of each label of an entry's ``measure``."""
+    out = []
+    for label in measure.split():
+        name, _sep, department = label.partition("@")
+        out.append((name, department))
+    return out
 
 
-def _timeline_rebuild(upto_id: int) -> Iterable[RollupRow]:
-    grouped = (
-        RequestEvent.objects.filter(pk__lte=upto_id)
-        .exclude(kind__in=_SILENT)
-        .annotate(day=TruncDate("at"))
-        .values("day", "community_code", "category_code", "kind", "to_state", "measure")
-        .annotate(n=Count("pk"), seconds=Sum("elapsed_seconds"))
-        .order_by()
+def _timeline_grouped(upto_id: int) -> list[QuerySet[Any]]:
+    """The rows :func:`_rows_for` gives, grouped inside the database.
+
+    One grouped query for the entries' new states (with the time to resolve), and one
+    per label position for their labels: the labels of each distinct ``measure`` (a
+    few dozen strings) become ``CASE`` branches, so no entry is read into Python.
+    """
+    entries = RequestEvent.objects.filter(pk__lte=upto_id).exclude(kind__in=_SILENT)
+    timed = Q(to_state=_TIMED) | Q(to_state="", kind=_TIMED)
+    states = entries.values(
+        rollup_day=TruncDate("at"),
+        rollup_community=F("community_code"),
+        rollup_category=F("category_code"),
+        rollup_state=Case(When(to_state="", then=F("kind")), default=F("to_state")),
+    ).annotate(
+        rollup_count=Count("pk"),
+        rollup_seconds=Sum(
+            Case(When(timed, then=F("elapsed_seconds")), default=Value(0)),
+            output_field=BigIntegerField(),
+        ),
     )
-    # Different (kind, labels) groups can land on one rollup row: add them up first.
-    totals: dict[tuple[datetime.date, str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for g in grouped.iterator(chunk_size=5000):
-        for row in _rows_for(
-            g["day"],
-            g["community_code"],
-            g["category_code"],
-            g["kind"],
-            g["to_state"],
-            g["measure"],
-            g["n"],
-            int(g["seconds"] or 0),
-        ):
-            cell = totals[(row.day, row.community, row.category, row.state)]
-            cell[0] += row.count
-            cell[1] += row.duration_seconds
-    for (day, community, category, state), (n, seconds) in totals.items():
-        yield RollupRow(day, community, category, state, n, seconds)
+    parts: list[QuerySet[Any]] = [states.order_by()]
+    measures = {
+        m: _labels(m)
+        for m in entries.exclude(measure="").values_list("measure", flat=True).distinct()
+    }
+    position = 0
+    while chosen := {m: ls[position] for m, ls in measures.items() if len(ls) > position}:
+        name = Case(*(When(measure=m, then=Value(n)) for m, (n, _d) in chosen.items()))
+        category = Case(
+            *(When(measure=m, then=Value(d)) for m, (_n, d) in chosen.items() if d),
+            default=F("category_code"),
+        )
+        labelled = (
+            entries.filter(measure__in=list(chosen))
+            .values(
+                rollup_day=TruncDate("at"),
+                rollup_community=F("community_code"),
+                rollup_category=category,
+                rollup_state=name,
+            )
+            .annotate(rollup_count=Count("pk"), rollup_seconds=Value(0, BigIntegerField()))
+            .order_by()
+        )
+        parts.append(labelled)
+        position += 1
+    return parts
 
 
 register_source(
@@ -219,8 +243,8 @@ register_source(
         name=TIMELINE,
         label=_("Service-request timeline"),
         events_after=_timeline_after,
-        max_id=_timeline_max,
-        rebuild=_timeline_rebuild,
+        max_id=lambda: last_id(RequestEvent),
+        grouped=_timeline_grouped,
         app="cases",
     )
 )

@@ -36,15 +36,26 @@ class DailyRollup(models.Model):
         return f"{self.source} {self.day} {self.community} {self.category}/{self.state}"
 
 
+# The area levels a monthly row is also summed at (digits of the code): city, district,
+# subdistrict. ``digits = 0`` marks the rows as recorded (a community, in general).
+AREA_DIGITS = (4, 6, 9)
+
+
 class MonthlyRollup(models.Model):
     """The daily rows summed per month, kept with them: what dashboards read (months, levels).
 
-    Maintained in the same transaction as the daily rows it sums, and rebuilt from them.
+    Each month is kept as recorded (``digits = 0``: the community the daily rows name)
+    and summed at every level of ``AREA_DIGITS`` (``digits = 6``: ``community`` is then a
+    district's code), so that a dashboard reads the rows of its children's level, a few
+    hundred, and never sums a city's communities on the way. Maintained in the same
+    transaction as the daily rows it sums, and rebuilt from them.
     """
 
     source = models.CharField(_("source"), max_length=64)
     month = models.DateField(_("month"))
-    community = models.CharField(_("community"), max_length=12)
+    # 0: as recorded; 4, 6 or 9: summed at that level, ``community`` holds that area's code.
+    digits = models.PositiveSmallIntegerField(_("level (digits of the area code)"), default=0)
+    community = models.CharField(_("community or area"), max_length=12)
     category = models.CharField(_("category"), max_length=64, blank=True, default="")
     state = models.CharField(_("state"), max_length=32, blank=True, default="")
     count = models.BigIntegerField(_("count"), default=0)
@@ -55,12 +66,14 @@ class MonthlyRollup(models.Model):
         verbose_name_plural = _("monthly rollups")
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "month", "community", "category", "state"],
-                name="one_monthly_rollup_per_cell",
+                fields=["source", "digits", "month", "community", "category", "state"],
+                name="one_monthly_rollup_per_level_cell",
             )
         ]
         indexes = [
-            models.Index(fields=["source", "state", "month"], name="monthly_source_state_month")
+            models.Index(
+                fields=["source", "digits", "state", "month"], name="monthly_level_state_month"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,11 +10,12 @@ the modules at start-up (``autodiscover_modules("metrics")``). How to write one 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import TextChoices
+from django.db.models import Model, QuerySet, TextChoices
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -163,22 +164,42 @@ class RollupRow:
     duration_seconds: int = 0
 
 
+# The columns each of a source's grouped querysets names (``RollupSource.grouped``).
+GROUPED_COLUMNS = (
+    "rollup_day",
+    "rollup_community",
+    "rollup_category",
+    "rollup_state",
+    "rollup_count",
+    "rollup_seconds",
+)
+
+
 @dataclass(frozen=True)
 class RollupSource:
     """An append-only history that feeds the daily rollups.
 
     ``events_after(after_id, limit)``: the next events with ``id > after_id``, in id
-    order (at most ``limit`` ids); ``max_id()``: the largest id now; ``rebuild(upto_id)``:
-    every row aggregated from scratch over events with ``id <= upto_id`` (one grouped
-    query, never a replay). Both paths must agree exactly: a test proves it per source.
+    order (at most ``limit`` ids); ``max_id()``: the largest id now; ``grouped(upto_id)``:
+    the source aggregated from scratch over events with ``id <= upto_id``, as grouped
+    querysets (never a replay) whose ``values()`` are the :data:`GROUPED_COLUMNS`
+    (day, community, category, state, count, seconds); their rows are added together.
+    The rebuild runs them inside the database (``INSERT … SELECT``), and so does a full
+    scan. Both paths must agree exactly: a test proves it per source.
     """
 
     name: str
     label: str | Promise
     events_after: Callable[[int, int], Sequence[RollupEvent]]
     max_id: Callable[[], int]
-    rebuild: Callable[[int], Iterable[RollupRow]]
+    grouped: Callable[[int], Sequence[QuerySet[Any]]]
     app: str = ""
+
+
+def last_id(model: type[Model], field: str = "pk") -> int:
+    """The largest ``field`` of ``model`` now (0 when empty): a source's ``max_id``."""
+    last = model._default_manager.order_by(f"-{field}").values_list(field, flat=True).first()
+    return int(last or 0)
 
 
 _indicators: dict[str, Indicator] = {}

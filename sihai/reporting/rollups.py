@@ -17,22 +17,22 @@ import contextlib
 import contextvars
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import Length, Substr, TruncMonth
 from django.utils import timezone
 
-from sihai.reporting.models import DailyRollup, MonthlyRollup, RollupWatermark
+from sihai.reporting.models import AREA_DIGITS, DailyRollup, MonthlyRollup, RollupWatermark
 from sihai.reporting.registry import (
+    GROUPED_COLUMNS,
     Measure,
     Query,
     RollupEvent,
-    RollupRow,
     RollupSource,
     sources,
 )
@@ -40,6 +40,10 @@ from sihai.reporting.registry import source as registry_source
 
 BATCH = 5_000
 CellKey = tuple[datetime.date, str, str, str]
+# (month, digits, area code, category, state): one monthly row at one level.
+LevelKey = tuple[datetime.date, int, str, str, str]
+DAILY_KEY = ("day", "community", "category", "state")
+MONTHLY_KEY = ("month", "digits", "community", "category", "state")
 
 
 @dataclass(frozen=True)
@@ -58,16 +62,21 @@ def _settle_before() -> datetime.datetime:
 def _add(
     model: Any,
     source: str,
-    date_field: str,
-    totals: dict[CellKey, list[int]],
+    key_fields: tuple[str, ...],
+    totals: dict[Any, list[int]],
 ) -> None:
-    """Add ``totals`` (key → [count, seconds]) to the stored rows of ``source``."""
+    """Add ``totals`` (key → [count, seconds]) to the stored rows of ``source``.
+
+    A key holds the values of ``key_fields`` in order; its first field is the day or
+    the month, and ``community`` is one of them.
+    """
+    at = key_fields.index("community")
     existing = {
-        (getattr(r, date_field), r.community, r.category, r.state): r
+        tuple(getattr(r, f) for f in key_fields): r
         for r in model.objects.filter(
             source=source,
-            **{f"{date_field}__in": {key[0] for key in totals}},
-            community__in={key[1] for key in totals},
+            **{f"{key_fields[0]}__in": {key[0] for key in totals}},
+            community__in={key[at] for key in totals},
         )
     }
     new: list[Any] = []
@@ -78,10 +87,7 @@ def _add(
             new.append(
                 model(
                     source=source,
-                    **{date_field: key[0]},
-                    community=key[1],
-                    category=key[2],
-                    state=key[3],
+                    **dict(zip(key_fields, key, strict=True)),
                     count=n,
                     duration_seconds=seconds,
                 )
@@ -94,17 +100,24 @@ def _add(
     model.objects.bulk_update(changed, ["count", "duration_seconds"], batch_size=1000)
 
 
+def levels(community: str) -> list[tuple[int, str]]:
+    """Where a recorded code's figures are also kept: (digits, code) for each level."""
+    return [(0, community)] + [(d, community[:d]) for d in AREA_DIGITS if len(community) >= d]
+
+
 def _apply(source: str, totals: dict[CellKey, list[int]]) -> None:
-    """Add the day cells to the daily rows and, summed per month, to the monthly rows."""
+    """Add the day cells to the daily rows and, summed per month, to the monthly rows
+    (as recorded and at each area level)."""
     if not totals:
         return
-    _add(DailyRollup, source, "day", totals)
-    months: dict[CellKey, list[int]] = defaultdict(lambda: [0, 0])
+    _add(DailyRollup, source, DAILY_KEY, totals)
+    months: dict[LevelKey, list[int]] = defaultdict(lambda: [0, 0])
     for (day, community, category, state), (n, seconds) in totals.items():
-        cell = months[(day.replace(day=1), community, category, state)]
-        cell[0] += n
-        cell[1] += seconds
-    _add(MonthlyRollup, source, "month", months)
+        for digits, code in levels(community):
+            cell = months[(day.replace(day=1), digits, code, category, state)]
+            cell[0] += n
+            cell[1] += seconds
+    _add(MonthlyRollup, source, MONTHLY_KEY, months)
 
 
 def _batch(source: RollupSource, settle: datetime.datetime) -> int:
@@ -153,7 +166,11 @@ def rollups_update(*, source_name: str | None = None) -> list[UpdateResult]:
 
 
 def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
-    """Replace each source's rows by its exact grouped rebuild; the watermark moves with it."""
+    """Replace each source's rows by its exact grouped rebuild; the watermark moves with it.
+
+    All inside the database: the daily rows by one ``INSERT … SELECT`` over the source's
+    grouped querysets, the monthly rows from them by another, then one per area level.
+    """
     results = []
     for source in sources():
         if source_name and source.name != source_name:
@@ -164,25 +181,7 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
             upto = source.max_id()
             DailyRollup.objects.filter(source=source.name).delete()
             MonthlyRollup.objects.filter(source=source.name).delete()
-            written = 0
-            # In chunks: a source may rebuild into millions of rows.
-            for chunk in _chunks(source.rebuild(upto), 5000):
-                DailyRollup.objects.bulk_create(
-                    [
-                        DailyRollup(
-                            source=source.name,
-                            day=r.day,
-                            community=r.community,
-                            category=r.category,
-                            state=r.state,
-                            count=r.count,
-                            duration_seconds=r.duration_seconds,
-                        )
-                        for r in chunk
-                        if r.count or r.duration_seconds
-                    ]
-                )
-                written += len(chunk)
+            written = _days_from_source(source, upto)
             _months_from_days(source.name)
             mark.last_id = upto
             mark.rebuilt_at = timezone.now()
@@ -200,43 +199,97 @@ def _analyze() -> None:
             cursor.execute("ANALYZE reporting_dailyrollup, reporting_monthlyrollup")
 
 
-def _chunks(rows: Iterable[RollupRow], size: int) -> Iterator[list[RollupRow]]:
-    chunk: list[RollupRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
+
+
+def grouped_sql(source: RollupSource, upto: int) -> tuple[str, tuple[Any, ...]]:
+    """One SELECT of the source's grouped rows (the :data:`GROUPED_COLUMNS`), all added up."""
+    names = ", ".join(GROUPED_COLUMNS)
+    parts: list[str] = []
+    params: list[Any] = []
+    for n, queryset in enumerate(source.grouped(upto)):
+        sql, part = _sql(queryset)
+        parts.append(f"SELECT {names} FROM ({sql}) AS part{n}")  # noqa: S608 (our columns)
+        params.extend(part)
+    day, community, category, state, count, seconds = GROUPED_COLUMNS
+    union = " UNION ALL ".join(parts)
+    keys = f"{day}, {community}, {category}, {state}"
+    sql = (
+        f"SELECT {keys}, SUM({count}) AS {count}, SUM({seconds}) AS {seconds}"  # noqa: S608
+        f" FROM ({union}) AS parts GROUP BY {keys}"
+    )
+    return sql, tuple(params)
+
+
+def _insert(model: Any, columns: Iterable[str], sql: str, params: Sequence[Any]) -> int:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}", params)
+        return max(int(cursor.rowcount), 0)
+
+
+def _days_from_source(source: RollupSource, upto: int) -> int:
+    """The source's daily rows, written by one ``INSERT … SELECT``; returns how many."""
+    if not source.grouped(upto):
+        return 0
+    sql, params = grouped_sql(source, upto)
+    day, community, category, state, count, seconds = GROUPED_COLUMNS
+    select = (
+        f"SELECT %s, {day}, {community}, {category}, {state}, {count}, {seconds}"  # noqa: S608
+        f" FROM ({sql}) AS cells WHERE {count} <> 0 OR {seconds} <> 0"
+    )
+    columns = ("source", "day", "community", "category", "state", "count", "duration_seconds")
+    return _insert(DailyRollup, columns, select, (source.name, *params))
 
 
 def _months_from_days(source: str) -> None:
-    """The monthly rows of ``source`` summed from its daily rows (one grouped query)."""
-    sums = (
+    """The monthly rows of ``source``: its daily rows summed per month, as recorded and
+    then at each area level (each one ``INSERT … SELECT``)."""
+    columns = (
+        *("source", "digits", "month", "community"),
+        *("category", "state", "count", "duration_seconds"),
+    )
+    recorded = (
         DailyRollup.objects.filter(source=source)
-        .annotate(month=TruncMonth("day"))
-        .values("month", "community", "category", "state")
-        .annotate(n=Sum("count"), seconds=Sum("duration_seconds"))
+        .values(
+            rollup_month=TruncMonth("day"),
+            rollup_community=F("community"),
+            rollup_category=F("category"),
+            rollup_state=F("state"),
+        )
+        .annotate(rollup_count=Sum("count"), rollup_seconds=Sum("duration_seconds"))
         .order_by()
     )
-    MonthlyRollup.objects.bulk_create(
-        (
-            MonthlyRollup(
-                source=source,
-                month=r["month"].date()
-                if isinstance(r["month"], datetime.datetime)
-                else r["month"],
-                community=r["community"],
-                category=r["category"],
-                state=r["state"],
-                count=r["n"],
-                duration_seconds=r["seconds"],
+    _insert_months(columns, recorded, source, 0)
+    for digits in AREA_DIGITS:
+        level = (
+            MonthlyRollup.objects.filter(source=source, digits=0)
+            .alias(code_length=Length("community"))
+            .filter(code_length__gte=digits)
+            .values(
+                rollup_month=F("month"),
+                rollup_community=Substr("community", 1, digits),
+                rollup_category=F("category"),
+                rollup_state=F("state"),
             )
-            for r in sums.iterator(chunk_size=5000)
-        ),
-        batch_size=5000,
+            .annotate(rollup_count=Sum("count"), rollup_seconds=Sum("duration_seconds"))
+            .order_by()
+        )
+        _insert_months(columns, level, source, digits)
+
+
+def _insert_months(
+    columns: tuple[str, ...], queryset: QuerySet[Any], source: str, digits: int
+) -> None:
+    sql, params = _sql(queryset)
+    select = (
+        "SELECT %s, %s, rollup_month, rollup_community, rollup_category, rollup_state,"  # noqa: S608
+        f" rollup_count, rollup_seconds FROM ({sql}) AS months"
     )
+    _insert(MonthlyRollup, columns, select, (source, digits, *params))
 
 
 def rollup_measures(
@@ -267,31 +320,52 @@ def rollup_measures(
             signs=signs,
             hours=hours,
         )
-    # Monthly rows: the daily ones summed, so a year of a city is a few thousand rows.
+    # Monthly rows at the level asked (a city's districts are a few hundred rows a month,
+    # whatever the number of events); other groupings sum the rows as recorded.
     rows = MonthlyRollup.objects.filter(
         source=source, state__in=states, month__lte=query.end, community__startswith=query.area
     )
+    if query.group_len in AREA_DIGITS:
+        rows = rows.filter(digits=query.group_len)
+        group: Any = F("community")
+    else:
+        rows = (
+            rows.filter(digits=0)
+            .alias(code_length=Length("community"))
+            .filter(code_length__gte=query.group_len)
+        )
+        group = Substr("community", 1, query.group_len)
     if not since_start:
         rows = rows.filter(month__gte=query.start)
+    by = ["group", "month", "state", *(["category"] if by_category else [])]
     grouped = (
-        rows.annotate(group=Substr("community", 1, query.group_len))
-        .values("group", "month", "state", *(["category"] if by_category else []))
+        rows.annotate(group=group)
+        .values(*by)
         .annotate(n=Sum("count"), seconds=Sum("duration_seconds"))
         .order_by()
+        .values_list(*by, "n", "seconds")
     )
     weights = signs or {}
-    flows: dict[tuple[str, str, datetime.date], Measure] = defaultdict(lambda: Measure(0, 0))
+    # value and base of each cell, added up as plain numbers (thousands of rows).
+    sums: dict[tuple[str, str, datetime.date], list[float]] = {}
     for row in grouped:
-        weight = weights.get(row["state"], 1)
-        month = row["month"]
+        group_code, month, state = row[:3]
+        category, n_sum, seconds = row[3:] if by_category else ("", *row[3:])
+        weight = weights.get(state, 1)
         if isinstance(month, datetime.datetime):
             month = month.date()
-        key = (row["group"], row.get("category", "") if by_category else "", month)
-        n = int(row["n"]) * weight
-        value = float(row["seconds"] or 0) * weight / 3600 if hours else float(n)
-        flows[key] = flows[key] + Measure(value, n)
+        key = (group_code, category, month)
+        n = int(n_sum) * weight
+        value = float(seconds or 0) * weight / 3600 if hours else float(n)
+        cell = sums.get(key)
+        if cell is None:
+            sums[key] = [value, n]
+        else:
+            cell[0] += value
+            cell[1] += n
+    flows = {key: Measure(value, int(n)) for key, (value, n) in sums.items()}
     if not since_start:
-        return dict(flows)
+        return flows
     return _cumulate(flows, query.months)
 
 
@@ -324,28 +398,48 @@ def _scan_measures(
     signs: dict[str, int] | None,
     hours: bool,
 ) -> dict[tuple[str, str, datetime.date], Measure]:
+    """What :func:`rollup_measures` gives, from the source's own grouped query (a scan)."""
     declared = registry_source(source)
-    if declared is None:
+    if declared is None or not states or not declared.grouped(upto := declared.max_id()):
         return {}
+    sql, params = grouped_sql(declared, upto)
+    day, community, category, state, count, seconds = GROUPED_COLUMNS
+    marks = ", ".join(["%s"] * len(states))
+    where = [f"{state} IN ({marks})", f"{community} LIKE %s", f"length({community}) >= %s"]
+    where.append(f"{day} <= %s")
+    where_params: list[Any] = [*states, f"{query.area}%", query.group_len, query.end]
+    if not since_start:
+        where.append(f"{day} >= %s")
+        where_params.append(query.start)
+    length = int(query.group_len)
+    scan = (
+        f"SELECT substr({community}, 1, {length}), {category}, {day}, {state},"  # noqa: S608
+        f" SUM({count}), SUM({seconds}) FROM ({sql}) AS scan WHERE {' AND '.join(where)}"
+        " GROUP BY 1, 2, 3, 4"
+    )
     weights = signs or {}
     flows: dict[tuple[str, str, datetime.date], Measure] = defaultdict(lambda: Measure(0, 0))
-    for row in declared.rebuild(declared.max_id()):
-        if row.state not in states or not row.community.startswith(query.area):
-            continue
-        if row.day > query.end or (not since_start and row.day < query.start):
-            continue
-        weight = weights.get(row.state, 1)
-        key = (
-            row.community[: query.group_len],
-            row.category if by_category else "",
-            row.day.replace(day=1),
-        )
-        n = row.count * weight
-        value = row.duration_seconds * weight / 3600 if hours else float(n)
-        flows[key] = flows[key] + Measure(value, n)
+    with connection.cursor() as cursor:
+        cursor.execute(scan, (*params, *where_params))
+        for group, cat, when, row_state, n_sum, seconds_sum in cursor.fetchall():
+            day_of = _date(when)
+            weight = weights.get(row_state, 1)
+            key = (group, cat if by_category else "", day_of.replace(day=1))
+            n = int(n_sum) * weight
+            value = float(seconds_sum or 0) * weight / 3600 if hours else float(n)
+            flows[key] = flows[key] + Measure(value, n)
     if not since_start:
         return dict(flows)
     return _cumulate(flows, query.months)
+
+
+def _date(value: Any) -> datetime.date:
+    """A day as the database hands it back: a date, a datetime, or text (SQLite)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
 
 
 def _cumulate(

@@ -18,9 +18,21 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from django.db.models import CharField, Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -35,9 +47,9 @@ from sihai.reporting.registry import (
     Measure,
     Query,
     RollupEvent,
-    RollupRow,
     RollupSource,
     Unit,
+    last_id,
     register_indicator,
     register_source,
 )
@@ -79,21 +91,18 @@ def _registrations_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
     ]
 
 
-def _registrations_max() -> int:
-    last = Resident.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return int(last or 0)
-
-
-def _registrations_rebuild(upto_id: int) -> Iterable[RollupRow]:
-    rows = (
+def _registrations_grouped(upto_id: int) -> list[QuerySet[Any]]:
+    return [
         Resident.objects.filter(pk__lte=upto_id)
-        .annotate(first=_first_community(), day=TruncDate("created_at"))
-        .values("day", "first", "registered_via")
-        .annotate(n=Count("pk"))
+        .values(
+            rollup_day=TruncDate("created_at"),
+            rollup_community=_first_community(),
+            rollup_category=F("registered_via"),
+            rollup_state=Value("registered"),
+        )
+        .annotate(rollup_count=Count("pk"), rollup_seconds=Value(0, BigIntegerField()))
         .order_by()
-    )
-    for row in rows.iterator(chunk_size=5000):
-        yield RollupRow(row["day"], row["first"], row["registered_via"], "registered", row["n"])
+    ]
 
 
 register_source(
@@ -101,8 +110,8 @@ register_source(
         name=REGISTRATIONS,
         label=_("Registrations of residents"),
         events_after=_registrations_after,
-        max_id=_registrations_max,
-        rebuild=_registrations_rebuild,
+        max_id=lambda: last_id(Resident),
+        grouped=_registrations_grouped,
         app="residents",
     )
 )
@@ -125,17 +134,19 @@ def _moves_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
     return events
 
 
-def _moves_max() -> int:
-    last = ResidenceChange.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return int(last or 0)
-
-
-def _moves_rebuild(upto_id: int) -> Iterable[RollupRow]:
+def _moves_grouped(upto_id: int) -> list[QuerySet[Any]]:
     moves = ResidenceChange.objects.filter(pk__lte=upto_id)
-    for side, state in (("from_community_id", "moved_out"), ("to_community_id", "moved_in")):
-        rows = moves.values("moved_on", side).annotate(n=Count("pk")).order_by()
-        for row in rows.iterator(chunk_size=5000):
-            yield RollupRow(row["moved_on"], row[side], "", state, row["n"])
+    return [
+        moves.values(
+            rollup_day=F("moved_on"),
+            rollup_community=F(side),
+            rollup_category=Value(""),
+            rollup_state=Value(state),
+        )
+        .annotate(rollup_count=Count("pk"), rollup_seconds=Value(0, BigIntegerField()))
+        .order_by()
+        for side, state in (("from_community_id", "moved_out"), ("to_community_id", "moved_in"))
+    ]
 
 
 register_source(
@@ -143,8 +154,8 @@ register_source(
         name=MOVES,
         label=_("Moves within the city"),
         events_after=_moves_after,
-        max_id=_moves_max,
-        rebuild=_moves_rebuild,
+        max_id=lambda: last_id(ResidenceChange),
+        grouped=_moves_grouped,
         app="residents",
     )
 )
@@ -161,21 +172,18 @@ def _erasures_after(after_id: int, limit: int) -> Sequence[RollupEvent]:
     return [RollupEvent(seq, at, _local_day(at), area, "", "erased") for seq, at, area in rows]
 
 
-def _erasures_max() -> int:
-    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
-    return int(last or 0)
-
-
-def _erasures_rebuild(upto_id: int) -> Iterable[RollupRow]:
-    rows = (
+def _erasures_grouped(upto_id: int) -> list[QuerySet[Any]]:
+    return [
         AuditEntry.objects.filter(seq__lte=upto_id, action=ERASED_ACTION)
-        .annotate(day=TruncDate("at"))
-        .values("day", "area_code")
-        .annotate(n=Count("seq"))
+        .values(
+            rollup_day=TruncDate("at"),
+            rollup_community=F("area_code"),
+            rollup_category=Value(""),
+            rollup_state=Value("erased"),
+        )
+        .annotate(rollup_count=Count("seq"), rollup_seconds=Value(0, BigIntegerField()))
         .order_by()
-    )
-    for row in rows.iterator(chunk_size=5000):
-        yield RollupRow(row["day"], row["area_code"], "", "erased", row["n"])
+    ]
 
 
 register_source(
@@ -183,8 +191,8 @@ register_source(
         name=ERASURES,
         label=_("Erasures of residents' data (granted deletion requests)"),
         events_after=_erasures_after,
-        max_id=_erasures_max,
-        rebuild=_erasures_rebuild,
+        max_id=lambda: last_id(AuditEntry, "seq"),
+        grouped=_erasures_grouped,
         app="residents",
     )
 )

@@ -32,7 +32,9 @@ def snapshot() -> set[tuple[object, ...]]:
     }
     monthly = {
         ("m", *r)
-        for r in MonthlyRollup.objects.filter(source=TIMELINE).values_list("month", *fields)
+        for r in MonthlyRollup.objects.filter(source=TIMELINE).values_list(
+            "month", "digits", *fields
+        )
     }
     return daily | monthly
 

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def snapshot() -> set[tuple[object, ...]]:
     fields = ("source", "community", "category", "state", "count", "duration_seconds")
     daily = {("day", *r) for r in DailyRollup.objects.values_list("day", *fields)}
-    monthly = {("month", *r) for r in MonthlyRollup.objects.values_list("month", *fields)}
+    monthly = {("month", *r) for r in MonthlyRollup.objects.values_list("month", "digits", *fields)}
     return daily | monthly
 
 
