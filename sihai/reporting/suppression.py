@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -57,8 +58,10 @@ def sensitive_allowed(area_code: str, group_len: int) -> bool:
     return len(area_code) <= DISTRICT_LEN and group_len <= DISTRICT_LEN
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One entry of a table: its figures and, when suppressed, why (a tuple: a dashboard
+    makes thousands of them)."""
+
     measure: Measure
     reason: str = ""  # a Reason value when suppressed
 
@@ -117,18 +120,7 @@ def suppress_table(
     row_total = n_cols > 1 and row_totals
     col_total = n_rows > 1
     height, width = n_rows + int(col_total), n_cols + int(row_total)
-    grid: list[list[Measure]] = [[ZERO] * width for _ in range(height)]
-    for i, r in enumerate(rows):
-        for j, c in enumerate(columns):
-            m = measures.get((r, c), ZERO)
-            grid[i][j] = m
-            if row_total:
-                grid[i][n_cols] = grid[i][n_cols] + m
-            if col_total:
-                grid[n_rows][j] = grid[n_rows][j] + m
-            if row_total and col_total:
-                grid[n_rows][n_cols] = grid[n_rows][n_cols] + m
-    base = np.array([[m.base for m in line] for line in grid], dtype=float).reshape(height, width)
+    grid, base = _grid(rows, columns, measures, row_total=row_total, col_total=col_total)
     reason = np.full((height, width), "", dtype=object)
     if people:
         reason[(base > 0) & (base < k)] = Reason.SMALL.value
@@ -145,6 +137,52 @@ def suppress_table(
                 reason[at[0], at[1]] = reason[at[0], at[1]] or why
         _complement(base, reason, row_total=row_total, col_total=col_total)
     return _table(rows, columns, grid, reason, row_total=row_total, col_total=col_total)
+
+
+def _grid(
+    rows: list[str],
+    columns: list[str],
+    measures: Mapping[tuple[str, str], Measure],
+    *,
+    row_total: bool,
+    col_total: bool,
+) -> tuple[list[list[Measure]], np.ndarray]:
+    """The table's entries with their totals, and the base (people) of each."""
+    n_rows, n_cols = len(rows), len(columns)
+    height, width = n_rows + int(col_total), n_cols + int(row_total)
+    grid: list[list[Measure]] = [[ZERO] * width for _ in range(height)]
+    # value, base, denominator of each entry; the totals are summed by numpy, and only
+    # the cells that have figures are visited (a table is mostly empty at a low level).
+    parts = np.zeros((height, width, 3))
+    row_at = {r: i for i, r in enumerate(rows)}
+    column_at = {c: j for j, c in enumerate(columns)}
+    at_i, at_j, figures = [], [], []
+    for (r, c), m in measures.items():
+        i, j = row_at.get(r), column_at.get(c)
+        if i is None or j is None:
+            continue
+        grid[i][j] = m
+        at_i.append(i)
+        at_j.append(j)
+        figures.append((m.value, m.base, m.denominator))
+    if figures:
+        parts[at_i, at_j] = figures
+    inner = parts[:n_rows, :n_cols]
+    totals: list[tuple[int, int]] = []
+    if row_total:
+        parts[:n_rows, n_cols] = inner.sum(axis=1)
+        totals += [(i, n_cols) for i in range(n_rows)]
+    if col_total:
+        parts[n_rows, :n_cols] = inner.sum(axis=0)
+        totals += [(n_rows, j) for j in range(n_cols)]
+    if row_total and col_total:
+        parts[n_rows, n_cols] = inner.sum(axis=(0, 1))
+        totals.append((n_rows, n_cols))
+    for i, j in totals:
+        value, count, denominator = parts[i, j]
+        grid[i][j] = Measure(float(value), round(float(count)), float(denominator))
+    base = parts[:, :, 1]
+    return grid, base
 
 
 def _position(
@@ -185,6 +223,8 @@ def _lines(
 
 
 def _complement(base: np.ndarray, reason: np.ndarray, *, row_total: bool, col_total: bool) -> None:
+    if not (reason != "").any():
+        return  # nothing hidden, nothing to protect (most tables of a city or a district)
     height, width = base.shape
     lines = _lines(height, width, row_total=row_total, col_total=col_total)
     if not lines:
@@ -251,10 +291,16 @@ def _table(
 ) -> Table:
     n_rows, n_cols = len(rows), len(columns)
 
-    def at(i: int, j: int) -> Cell:
-        return Cell(grid[i][j], str(reason[i, j]))
+    reasons = reason.tolist()
 
-    cells = {(r, c): at(i, j) for i, r in enumerate(rows) for j, c in enumerate(columns)}
+    def at(i: int, j: int) -> Cell:
+        return Cell(grid[i][j], reasons[i][j])
+
+    cells = {
+        (r, c): Cell(grid_line[j], reason_line[j])
+        for r, grid_line, reason_line in zip(rows, grid, reasons, strict=False)
+        for j, c in enumerate(columns)
+    }
     has_total = row_total or n_cols == 1
     row_totals = (
         {r: at(i, n_cols if row_total else 0) for i, r in enumerate(rows)} if has_total else {}

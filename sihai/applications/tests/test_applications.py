@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sihai.accounts.models import ResidentAccount, User
 from sihai.accounts.resident_auth import SESSION_KEY
@@ -441,3 +442,45 @@ def test_deadlines_skip_the_national_day_holiday() -> None:
 
     # 2026-09-30 (Wed) + 1 working day: 1–7 October are the National Day holiday.
     assert add_working_days(datetime.date(2026, 9, 30), 1) > datetime.date(2026, 10, 7)
+
+
+def test_school_seat_share_counts_children_aged_6_to_15_on_the_cutoff(
+    parent: tuple[Resident, ResidentAccount],
+) -> None:
+    """The share's base is the children aged 6–15 on 31 August; a seat counts once approved."""
+    from sihai.applications.eligibility import school_year_cutoff  # noqa: PLC0415
+    from sihai.reporting.registry import Query, indicator  # noqa: PLC0415
+    from sihai.residents.models import HouseholdMember  # noqa: PLC0415
+
+    resident, account = parent
+    cutoff = school_year_cutoff(timezone.localdate())
+
+    def born(years: int, days: int = 0) -> datetime.date:
+        return cutoff.replace(year=cutoff.year - years) + datetime.timedelta(days=days)
+
+    seated = child_of(resident, age=8)
+    for when in (born(6), born(16, 1), born(10)):  # 6 on the day, 15 for one more day, 10
+        HouseholdMember.objects.create(
+            resident=resident, relationship="child", name="孩子", birth_date=when
+        )
+    for when in (born(6, 1), born(16)):  # 5 on the day, 16 on the day: not of school age
+        HouseholdMember.objects.create(
+            resident=resident, relationship="child", name="不算", birth_date=when
+        )
+    school = _school()
+    application = services.application_submit(
+        actor=account,
+        resident_id=resident.pk,
+        data=services.SubmitInput("school_seat", member_id=seated.pk, school_id=school),
+    )
+    edu = User.objects.get(username="edu_wuhua")
+    share = indicator("applications.school_seat_share")
+    assert share is not None
+    month = timezone.localdate().replace(day=1)
+    query = Query(area="5301", group_len=6, months=(month,))
+    (before,) = share.compute(query).values()
+    assert (before.value, before.base) == (0.0, 4)
+    part = application.parts.get()
+    services.part_decide(actor=edu, part_id=part.pk, decision="approve", seat_school_id=school)
+    assert share.compute(query) == {("530102", "", month): metrics.Measure(1.0, 4, 4.0)}
+    assert share.compute(Query(area="530103", group_len=9, months=(month,))) == {}
