@@ -737,6 +737,7 @@ APPLICATION_RULES: dict[str, Rule] = {
 
 # --- insight (sihai/reporting): workers, officers, department staff; no administrator --------
 INSIGHT = BROWSERS - {"sysadmin"}
+COMPARERS = {"city_officer", "wuhua_officer", "panlong_officer"}
 
 
 def _insight(suffix: str) -> Rule:
@@ -764,6 +765,16 @@ INSIGHT_RULES: dict[str, Rule] = {
         "GET",
         f"/workbench/insight/{area_for(p, v)}/reports/2026-01.xlsx",
         302 if not signed_in(p) else 404,
+    ),
+    # The registered residents' published figures: entered by the districts and the city.
+    "insight:comparisons": lambda p, v, w: Case(
+        "GET",
+        "/workbench/insight/comparisons/",
+        302 if not signed_in(p) else 200 if p in COMPARERS else 404,
+    ),
+    # No figure exists in the matrix's world: missing answers like out of scope.
+    "insight:comparison_remove": lambda p, v, w: Case(
+        "POST", "/workbench/insight/comparisons/999999/remove/", 302 if not signed_in(p) else 404
     ),
     "transparency:index": lambda p, v, w: Case("GET", "/transparency/", 200),
     # The registry is public; figures need a staff token (the matrix's clients have none).

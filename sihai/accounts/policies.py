@@ -44,6 +44,9 @@ _POINTS = frozenset({"directory.manage"})
 _PLANNING = frozenset({"directory.manage", "coverage.view"})
 # Dashboards of the area's figures (sihai/reporting): every level and department sees its own.
 _INSIGHT = frozenset({"insight.view"})
+# The published figures of registered residents (the bureaus' yearbooks) that the
+# equalisation gaps compare with: entered by the district or the city.
+_COMPARES = frozenset({"insight.compare"})
 
 # Service requests (sihai/cases/policies.py): every level handles the requests of its area
 # (escalations reach it); the counter takes them in; officers above the community may refer
@@ -65,13 +68,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     | _CASE_OFFICER
     | _APPLY_AT_COUNTER
     | _INSIGHT,
-    Role.DISTRICT_OFFICER: _OFFICER | _PLANNING | _DECIDES_DELETION | _CASE_OFFICER | _INSIGHT,
+    Role.DISTRICT_OFFICER: _OFFICER
+    | _PLANNING
+    | _DECIDES_DELETION
+    | _CASE_OFFICER
+    | _INSIGHT
+    | _COMPARES,
     Role.CITY_OFFICER: _OFFICER
     | _PLANNING
     | _DECIDES_DELETION
     | _CASE_OFFICER
     | _EDITS_TYPES
-    | _INSIGHT,
+    | _INSIGHT
+    | _COMPARES,
     Role.DEPARTMENT_OFFICER: _STAFF | _PLANNING | _CASES | _DECIDES_PARTS | _INSIGHT,
     # 三权分立: each administrator does one job and reads no residents' personal data.
     Role.SYSTEM_ADMIN: frozenset({"system.operate", "area.browse"}),

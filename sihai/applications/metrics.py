@@ -283,6 +283,7 @@ register_indicator(
         kind=Kind.RATIO,
         as_of_today=True,
         public=True,
+        comparable=True,
         app="applications",
         order=53,
     )
@@ -337,6 +338,7 @@ register_indicator(
         kind=Kind.RATIO,
         as_of_today=True,
         public=True,
+        comparable=True,
         app="applications",
         order=54,
     )

@@ -80,6 +80,16 @@ class TrendOut(Schema):
     suppressed: str | None
 
 
+class ComparisonOut(Schema):
+    """The registered (户籍) residents' published figure and the equalisation gap."""
+
+    value: float
+    area: str
+    year: int
+    source: str
+    gap: float | None  # migrants minus registered residents, percentage points
+
+
 class FigureOut(Schema):
     indicator: str
     name: str
@@ -89,6 +99,7 @@ class FigureOut(Schema):
     cells: list[CellOut]
     trend: list[TrendOut]
     refused: str | None
+    comparison: ComparisonOut | None = None
 
 
 class AreaFiguresOut(Schema):
@@ -146,11 +157,23 @@ def _figure(board: Dashboard, view: IndicatorView) -> FigureOut:
             cells.append(
                 _cell(ind, board.area.code, column.code, table.column_totals[column.code], board.k)
             )
+    comparison = (
+        ComparisonOut(
+            value=view.comparison.value,
+            area=view.comparison.area_code,
+            year=view.comparison.year,
+            source=view.comparison.source,
+            gap=view.gap,
+        )
+        if view.comparison is not None
+        else None
+    )
     return FigureOut(
         indicator=ind.code,
         name=str(ind.name),
         unit=str(ind.unit.value),
         period=period,
+        comparison=comparison,
         total=_cell(ind, board.area.code, TOTAL, table.total, board.k),
         cells=cells,
         trend=[

@@ -89,6 +89,45 @@ def figure_rows(dashboard: Dashboard) -> Iterator[Row]:
             for column in view.columns:
                 yield _row(dashboard, view, area, column, table.column_totals[column.code])
         yield _row(dashboard, view, area, everything, table.total)
+        yield from _comparison_rows(dashboard, view)
+
+
+def _comparison_rows(dashboard: Dashboard, view: IndicatorView) -> Iterator[Row]:
+    """The registered residents' published figure and the equalisation gap, if entered."""
+    comparison = view.comparison
+    if comparison is None:
+        return
+    ind = view.indicator
+    period = _("today") if ind.as_of_today else dashboard.period.code
+    yield [
+        ind.code,
+        str(ind.name),
+        str(ind.unit.label),
+        period,
+        comparison.area_code,
+        comparison.area_name,
+        "registered_residents",
+        _("registered (户籍) residents, %(year)s, published in %(source)s")
+        % {"year": comparison.year, "source": comparison.source},
+        comparison.value,
+        f"{comparison.value:.1f} %",
+        "",
+    ]
+    yield [
+        ind.code,
+        str(ind.name),
+        _("percentage points"),
+        period,
+        dashboard.area.code,
+        dashboard.area.name,
+        "equalisation_gap",
+        _("Equalisation gap"),
+        view.gap,
+        "—" if view.gap is None else f"{view.gap:+.1f}",
+        ""
+        if view.gap is not None
+        else _("No gap is shown while the figure for migrants is not shown."),
+    ]
 
 
 def trend_rows(dashboard: Dashboard) -> Iterator[Row]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from sihai.areas.codes import ancestor_codes, child_code_length, is_valid_code, 
 from sihai.areas.models import AdministrativeArea
 from sihai.core.errors import NotFound
 from sihai.core.policy import roots_for
+from sihai.reporting.comparisons import Comparison, comparisons_for
 from sihai.reporting.periods import Period, current_month
 from sihai.reporting.policies import INSIGHT_VIEW
 from sihai.reporting.registry import (
@@ -79,6 +81,10 @@ class IndicatorView:
     refused: str = ""
     trend: list[TrendPoint] = field(default_factory=list)
     league: list[LeagueRow] = field(default_factory=list)
+    # The registered residents' published figure, and migrants minus it (percentage
+    # points; None while the migrant figure is not shown): the equalisation gap.
+    comparison: Comparison | None = None
+    gap: float | None = None
 
     @property
     def headline(self) -> Cell:
@@ -378,10 +384,14 @@ _BUILT_LOCK = threading.Lock()
 _BUILT_MAX = 256
 
 
-def _watermarks() -> tuple[tuple[str, int], ...]:
-    from sihai.reporting.models import RollupWatermark  # noqa: PLC0415
+def _watermarks() -> tuple[object, ...]:
+    """What a built dashboard depends on besides the clock: the rollups' watermarks and
+    the comparison figures entered (a new one shows at once)."""
+    from sihai.reporting.models import ComparisonFigure, RollupWatermark  # noqa: PLC0415
 
-    return tuple(RollupWatermark.objects.order_by("source").values_list("source", "last_id"))
+    marks = tuple(RollupWatermark.objects.order_by("source").values_list("source", "last_id"))
+    entered = ComparisonFigure.objects.aggregate(n=Count("id"), last=Max("entered_at"))
+    return (*marks, (entered["n"], entered["last"]))
 
 
 def build_dashboard(
@@ -435,15 +445,33 @@ def _build_dashboard(
         code for code in ancestor_codes(area.code) if any(code.startswith(root) for root in roots)
     ]
     names = _names(parents)
+    views = [builder.view(indicator, area.code) for indicator in chosen]
+    _compare(views, area.code, period)
     return Dashboard(
         area=Place(area.code, area.short_name),
         level=str(level_of(area.code)),
         period=period,
         parents=[Place(c, names.get(c, c)) for c in parents],
-        views=[builder.view(indicator, area.code) for indicator in chosen],
+        views=views,
         children=builder.children(area.code),
         k=builder.k,
     )
+
+
+def _compare(views: list[IndicatorView], code: str, period: Period) -> None:
+    """The equalisation gap of each comparable figure (``comparisons.py``)."""
+    comparable = [v for v in views if v.indicator.comparable and v.table is not None]
+    if not comparable:
+        return
+    today = timezone.localdate().year
+    by_year: dict[int, dict[str, Comparison]] = {}
+    for view in comparable:
+        year = today if view.indicator.as_of_today else period.last.year
+        if year not in by_year:
+            by_year[year] = comparisons_for(code, year)
+        view.comparison = by_year[year].get(view.indicator.code)
+        if view.comparison is not None:
+            view.gap = view.comparison.gap(value_of(view.indicator, view.headline))
 
 
 def dashboard_for_actor(

@@ -115,3 +115,41 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area_code} {self.month:%Y-%m}"
+
+
+class ComparisonFigure(models.Model):
+    """A published figure for registered (户籍) residents, against which a migrant figure's
+    equalisation gap is shown: e.g. the share of registered school-age children in public
+    schools, from the education bureau's yearbook. An aggregate someone else published:
+    it holds no personal data and is not suppressed; who entered it is audited.
+    """
+
+    indicator_code = models.CharField(_("indicator"), max_length=64)
+    # The city or a district (6 digits at most): the level such figures are published at.
+    area_code = models.CharField(_("area"), max_length=12)
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(
+        _("value for registered residents (%)"), max_digits=4, decimal_places=1
+    )
+    source = models.CharField(_("published in"), max_length=200)
+    entered_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("comparison figure")
+        verbose_name_plural = _("comparison figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator_code", "area_code", "year"], name="one_comparison_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code} {self.area_code} {self.year}: {self.value} %"

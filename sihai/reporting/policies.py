@@ -13,3 +13,10 @@ from sihai.core.policy import register_action
 INSIGHT_VIEW = register_action(
     "insight.view", _("See the dashboards of your area, export them and read the metrics API")
 )
+INSIGHT_COMPARE = register_action(
+    "insight.compare",
+    _(
+        "Enter the published figures for registered residents that the equalisation gaps "
+        "compare with (your district or the city)"
+    ),
+)

@@ -133,6 +133,9 @@ class Indicator:
     # Shown on the public transparency page (city-wide, suppressed): service figures only.
     public: bool = False
     higher_is_better: bool = True
+    # A share promised to migrants as to registered (户籍) residents: a published figure for
+    # registered residents may be entered (``ComparisonFigure``) and the gap is shown.
+    comparable: bool = False
     # The app that declared it (its label), shown with the definition.
     app: str = ""
     order: int = 100

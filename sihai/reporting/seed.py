@@ -54,6 +54,33 @@ def seed_rollups(ctx: SeedContext) -> None:
         ctx.note(f"rollup rows ({result.source})", result.events)
 
 
+# Published figures for registered residents that the equalisation gaps compare with. In the
+# demo they are invented (and say so); a deployment enters the bureaus' own.
+DEMO_COMPARISONS = (
+    ("applications.school_seat_share", "5301", 99.2),
+    ("applications.insurance_coverage", "5301", 97.5),
+    ("applications.insurance_coverage", "530102", 98.1),
+)
+DEMO_SOURCE = "演示数据，非真实统计 (demo figure, not a real statistic)"
+
+
+@seeder("insight_comparisons", order=89)
+def seed_comparisons(ctx: SeedContext) -> None:
+    from sihai.reporting.models import ComparisonFigure  # noqa: PLC0415
+
+    year = timezone.localdate().year - 1
+    made = 0
+    for code, area, value in DEMO_COMPARISONS:
+        _figure, created = ComparisonFigure.objects.get_or_create(
+            indicator_code=code,
+            area_code=area,
+            year=year,
+            defaults={"value": value, "source": DEMO_SOURCE},
+        )
+        made += int(created)
+    ctx.note("figures for registered residents", made)
+
+
 @seeder("insight_reports", order=92)
 def seed_reports(ctx: SeedContext) -> None:
     from sihai.reporting.models import MonthlyReport  # noqa: PLC0415

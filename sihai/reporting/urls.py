@@ -6,6 +6,12 @@ app_name = "insight"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("comparisons/", views.comparisons, name="comparisons"),
+    path(
+        "comparisons/<int:comparison_id>/remove/",
+        views.comparison_remove,
+        name="comparison_remove",
+    ),
     re_path(r"^(?P<code>\d{4,12})/$", views.dashboard, name="dashboard"),
     re_path(r"^(?P<code>\d{4,12})/export\.csv$", views.export_csv, name="export_csv"),
     re_path(r"^(?P<code>\d{4,12})/export\.xlsx$", views.export_xlsx, name="export_xlsx"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
     FileResponse,
@@ -19,14 +20,22 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sihai.core.errors import InvalidInput, NotFound, PageNotFound
 from sihai.reporting import exports
+from sihai.reporting.comparisons import (
+    ComparisonInput,
+    compare_roots,
+    comparison_delete,
+    comparison_set,
+    comparisons_visible,
+)
 from sihai.reporting.figures import (
     Dashboard,
     IndicatorView,
@@ -39,6 +48,7 @@ from sihai.reporting.figures import (
     text_of,
     value_of,
 )
+from sihai.reporting.forms import ComparisonForm
 from sihai.reporting.models import MonthlyReport
 from sihai.reporting.periods import Period, parse_period
 from sihai.reporting.registry import indicator, indicators
@@ -110,6 +120,12 @@ def _rows(view: IndicatorView, dashboard: Dashboard) -> list[dict[str, Any]]:
     return out
 
 
+def _gap_text(gap: float | None) -> str:
+    if gap is None:
+        return ""
+    return _("%(points)s percentage points") % {"points": f"{gap:+.1f}"}
+
+
 def _context(dashboard: Dashboard) -> dict[str, Any]:
     k = dashboard.k
     sections = []
@@ -144,6 +160,8 @@ def _context(dashboard: Dashboard) -> dict[str, Any]:
                 "league": [(row.rank, row.place, text_of(ind, row.cell)) for row in view.league],
                 "chart": _chart(view),
                 "chart_id": f"chart-{ind.code.replace('.', '-')}",
+                "comparison": view.comparison,
+                "gap": _gap_text(view.gap),
             }
         )
     legend = [(r, reason_text(r, k)) for r in [*Reason.values, "not_additive"] if r in reasons]
@@ -196,6 +214,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context["query"] = request.GET.urlencode()
     context["indicator_choices"] = [(i.code, i.name) for i in indicators()]
     context["chosen"] = request.GET.get("indicator", "")
+    context["can_compare"] = bool(compare_roots(request.user))
     return render(request, "reporting/dashboard.html", context)
 
 
@@ -279,3 +298,55 @@ def transparency(request: HttpRequest) -> HttpResponse:
     context = _context(public_dashboard(period))
     context["public"] = True
     return render(request, "reporting/transparency.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def comparisons(request: HttpRequest) -> HttpResponse:
+    """The registered residents' published figures the equalisation gaps compare with."""
+    roots = compare_roots(request.user)
+    if not roots:
+        raise PageNotFound(NotFound.default_message())
+    form = ComparisonForm(request.POST or None, roots=roots)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            comparison_set(
+                actor=request.user,
+                data=ComparisonInput(
+                    data["indicator_code"],
+                    data["area_code"],
+                    data["year"],
+                    data["value"],
+                    data["source"],
+                ),
+            )
+        except (InvalidInput, NotFound) as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Saved: the dashboards now show the gap."))
+            return redirect("insight:comparisons")
+    names = {i.code: i.name for i in indicators()}
+    rows = [
+        (figure, names.get(figure.indicator_code, figure.indicator_code))
+        for figure in comparisons_visible(request.user)
+    ]
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reporting/comparisons.html",
+        {"form": form, "rows": rows, "home": roots[0]},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def comparison_remove(request: HttpRequest, comparison_id: int) -> HttpResponse:
+    try:
+        comparison_delete(actor=request.user, comparison_id=comparison_id)
+    except NotFound as exc:
+        raise PageNotFound(NotFound.default_message()) from exc
+    messages.success(request, _("Removed."))
+    return redirect("insight:comparisons")

@@ -449,7 +449,7 @@ def test_school_seat_share_counts_children_aged_6_to_15_on_the_cutoff(
 ) -> None:
     """The share's base is the children aged 6–15 on 31 August; a seat counts once approved."""
     from sihai.applications.eligibility import school_year_cutoff  # noqa: PLC0415
-    from sihai.reporting.registry import Query, indicator  # noqa: PLC0415
+    from sihai.reporting.registry import Measure, Query, indicator  # noqa: PLC0415
     from sihai.residents.models import HouseholdMember  # noqa: PLC0415
 
     resident, account = parent
@@ -482,5 +482,5 @@ def test_school_seat_share_counts_children_aged_6_to_15_on_the_cutoff(
     assert (before.value, before.base) == (0.0, 4)
     part = application.parts.get()
     services.part_decide(actor=edu, part_id=part.pk, decision="approve", seat_school_id=school)
-    assert share.compute(query) == {("530102", "", month): metrics.Measure(1.0, 4, 4.0)}
+    assert share.compute(query) == {("530102", "", month): Measure(1.0, 4, 4.0)}
     assert share.compute(Query(area="530103", group_len=9, months=(month,))) == {}
