@@ -14,7 +14,7 @@ from sihai.reporting.registry import indicators
 
 
 class ComparisonForm(forms.Form):
-    indicator_code = forms.ChoiceField(label=_("Share"))
+    indicator_code = forms.ChoiceField(label=_("Which share"))
     area_code = forms.ChoiceField(label=_("Area (the city or a district)"))
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR)
     value = forms.DecimalField(

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sihai.areas.models import AdministrativeArea
 from sihai.core.errors import InvalidInput, NotFound, PageNotFound
 from sihai.reporting import exports
 from sihai.reporting.comparisons import (
@@ -328,9 +329,15 @@ def comparisons(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved: the dashboards now show the gap."))
             return redirect("insight:comparisons")
     names = {i.code: i.name for i in indicators()}
+    figures = comparisons_visible(request.user)
+    places = dict(
+        AdministrativeArea.objects.filter(code__in={f.area_code for f in figures}).values_list(
+            "code", "short_name"
+        )
+    )
     rows = [
-        (figure, names.get(figure.indicator_code, figure.indicator_code))
-        for figure in comparisons_visible(request.user)
+        (f, names.get(f.indicator_code, f.indicator_code), places.get(f.area_code, ""))
+        for f in figures
     ]
     status = 400 if request.method == "POST" else 200
     return render(

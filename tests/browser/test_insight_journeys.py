@@ -76,3 +76,31 @@ def test_public_service_figures(browser: Browser, server_url: str, shot: Shot) -
     expect(page.locator("h1")).to_have_text("服务数据公开")
     expect(page.locator("main")).to_contain_text("登记居民")
     shot(page, "insight-transparency-360")
+
+
+def test_city_officer_enters_a_registered_figure_and_sees_the_gap(
+    browser: Browser, server_url: str, shot: Shot
+) -> None:
+    page = _signed_in(browser, server_url)
+    page.goto(server_url + "/workbench/insight/5301/?indicator=applications.school_seat_share")
+    page.get_by_role("link", name="户籍居民对比数字").click()
+    expect(page.locator("h1")).to_have_text("户籍居民对比数字")
+    expect(page.locator("table").first).to_contain_text("演示数据")
+    # A year still to come is refused in words, and what was typed stays in the form.
+    page.get_by_label("对比的比例指标").select_option("applications.school_seat_share")
+    page.get_by_label("地区（市或区县）").select_option("530102")
+    page.get_by_label("年份").fill("2099")
+    page.get_by_label("户籍居民的比例（%）").fill("99.6")
+    page.get_by_label("发布出处").fill("五华区教育体育局 统计公报")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".form-error").first).to_contain_text("年份")
+    expect(page.get_by_label("发布出处")).to_have_value("五华区教育体育局 统计公报")
+    page.get_by_label("年份").fill("2025")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".messages, [role=status]").first).to_contain_text("已保存")
+    expect(page.locator("table").first).to_contain_text("99.6")
+    shot(page, "insight-comparisons-1280")
+    page.goto(server_url + "/workbench/insight/530102/?indicator=applications.school_seat_share")
+    section = page.locator("section#applications\\.school_seat_share")
+    expect(section.locator(".comparison")).to_contain_text("户籍居民：99.6 %")
+    shot(page, "insight-gap-1280")
