@@ -42,7 +42,7 @@ from sihai.reporting.registry import (
     register_indicator,
     register_source,
 )
-from sihai.reporting.rollups import rollup_measures
+from sihai.reporting.rollups import rollup_measures, scan_memo
 
 MIN_SAMPLE = 30
 SATISFIED = 4
@@ -189,6 +189,24 @@ def _labels(measure: str) -> list[tuple[str, str]]:
     return out
 
 
+def _measures_upto(upto_id: int) -> frozenset[str]:
+    """The distinct label strings of the entries up to an id (a few dozen): found once per
+    rebuild, and once per full scan however many figures it computes (``scan_memo``)."""
+    memo = scan_memo()
+    key = ("cases.measures", upto_id)
+    if memo is not None and key in memo:
+        return frozenset(memo[key])
+    found = frozenset(
+        RequestEvent.objects.filter(pk__lte=upto_id)
+        .exclude(measure="")
+        .values_list("measure", flat=True)
+        .distinct()
+    )
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
 def _timeline_grouped(upto_id: int) -> list[QuerySet[Any]]:
     """The rows :func:`_rows_for` gives, grouped inside the database.
 
@@ -211,10 +229,7 @@ def _timeline_grouped(upto_id: int) -> list[QuerySet[Any]]:
         ),
     )
     parts: list[QuerySet[Any]] = [states.order_by()]
-    measures = {
-        m: _labels(m)
-        for m in entries.exclude(measure="").values_list("measure", flat=True).distinct()
-    }
+    measures = {m: _labels(m) for m in _measures_upto(upto_id)}
     position = 0
     while chosen := {m: ls[position] for m, ls in measures.items() if len(ls) > position}:
         name = Case(*(When(measure=m, then=Value(n)) for m, (n, _d) in chosen.items()))

@@ -204,15 +204,23 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return sql, tuple(params)
 
 
-def grouped_sql(source: RollupSource, upto: int) -> tuple[str, tuple[Any, ...]]:
-    """One SELECT of the source's grouped rows (the :data:`GROUPED_COLUMNS`), all added up."""
+def grouped_sql(source: RollupSource, upto: int, **where: Any) -> tuple[str, tuple[Any, ...]]:
+    """One SELECT of the source's grouped rows (the :data:`GROUPED_COLUMNS`), all added up.
+
+    ``where``: lookups on those columns (``rollup_state__in=[…]``) applied inside each
+    grouped query, before it groups (what a full scan asks for, so it groups only that).
+    """
     names = ", ".join(GROUPED_COLUMNS)
     parts: list[str] = []
     params: list[Any] = []
     for n, queryset in enumerate(source.grouped(upto)):
+        if where:
+            queryset = queryset.filter(**where)  # noqa: PLW2901 (narrowed, then compiled)
         sql, part = _sql(queryset)
         parts.append(f"SELECT {names} FROM ({sql}) AS part{n}")  # noqa: S608 (our columns)
         params.extend(part)
+    if not parts:
+        return "", ()
     day, community, category, state, count, seconds = GROUPED_COLUMNS
     union = " UNION ALL ".join(parts)
     keys = f"{day}, {community}, {category}, {state}"
@@ -233,9 +241,9 @@ def _insert(model: Any, columns: Iterable[str], sql: str, params: Sequence[Any])
 
 def _days_from_source(source: RollupSource, upto: int) -> int:
     """The source's daily rows, written by one ``INSERT … SELECT``; returns how many."""
-    if not source.grouped(upto):
-        return 0
     sql, params = grouped_sql(source, upto)
+    if not sql:
+        return 0
     day, community, category, state, count, seconds = GROUPED_COLUMNS
     select = (
         f"SELECT %s, {day}, {community}, {category}, {state}, {count}, {seconds}"  # noqa: S608
@@ -382,10 +390,24 @@ def full_scan() -> Iterator[None]:
     (``bench/dashboard.py``) and for tests that check the rollups against the sources.
     """
     token = _scanning.set(True)
+    memo = _memo.set({})
     try:
         yield
     finally:
+        _memo.reset(memo)
         _scanning.reset(token)
+
+
+_memo: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar(
+    "scan_memo", default=None
+)
+
+
+def scan_memo() -> dict[Any, Any] | None:
+    """Within :func:`full_scan`, a dict a source may keep what it found in (e.g. the
+    distinct label strings its grouped queries need), so that a scan's many figures
+    do not find it again; None outside one."""
+    return _memo.get()
 
 
 def _scan_measures(
@@ -400,17 +422,22 @@ def _scan_measures(
 ) -> dict[tuple[str, str, datetime.date], Measure]:
     """What :func:`rollup_measures` gives, from the source's own grouped query (a scan)."""
     declared = registry_source(source)
-    if declared is None or not states or not declared.grouped(upto := declared.max_id()):
+    if declared is None or not states:
         return {}
-    sql, params = grouped_sql(declared, upto)
-    day, community, category, state, count, seconds = GROUPED_COLUMNS
-    marks = ", ".join(["%s"] * len(states))
-    where = [f"{state} IN ({marks})", f"{community} LIKE %s", f"length({community}) >= %s"]
-    where.append(f"{day} <= %s")
-    where_params: list[Any] = [*states, f"{query.area}%", query.group_len, query.end]
+    upto = declared.max_id()
+    asked: dict[str, Any] = {
+        "rollup_state__in": states,
+        "rollup_community__startswith": query.area,
+        "rollup_day__lte": query.end,
+    }
     if not since_start:
-        where.append(f"{day} >= %s")
-        where_params.append(query.start)
+        asked["rollup_day__gte"] = query.start
+    sql, params = grouped_sql(declared, upto, **asked)
+    if not sql:
+        return {}
+    day, community, category, state, count, seconds = GROUPED_COLUMNS
+    where = [f"length({community}) >= %s"]
+    where_params: list[Any] = [query.group_len]
     length = int(query.group_len)
     scan = (
         f"SELECT substr({community}, 1, {length}), {category}, {day}, {state},"  # noqa: S608
