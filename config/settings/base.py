@@ -314,6 +314,9 @@ LOGGING: dict[str, Any] = {
 SIHAI_SUPPRESSION_K = env.int("SIHAI_SUPPRESSION_K", default=10)
 # Rollups add only events older than this: a transaction committing late keeps its id.
 SIHAI_ROLLUP_SETTLE_SECONDS = env.float("SIHAI_ROLLUP_SETTLE_SECONDS", default=60.0)
+# PostgreSQL's work_mem for a rebuild's grouped queries (one transaction; the server's own
+# default is kept everywhere else): tens of millions of events group in memory, not on disk.
+SIHAI_ROLLUP_REBUILD_WORK_MEM = env.str("SIHAI_ROLLUP_REBUILD_WORK_MEM", default="256MB")
 # A built dashboard is reused while every rollup watermark stands still, for at most this
 # many seconds (live "as of today" figures are at most this old); 0 turns it off.
 SIHAI_DASHBOARD_CACHE_SECONDS = env.float("SIHAI_DASHBOARD_CACHE_SECONDS", default=60.0)

@@ -184,6 +184,8 @@ class _Builder:
             parent.data if parent else {}
         )
         self.month_builders: dict[datetime.date, _Builder] = parent.month_builders if parent else {}
+        # Each indicator's category labels, read once per dashboard (not once per month).
+        self.labels: dict[str, dict[str, str]] = parent.labels if parent else {}
 
     def for_month(self, month: datetime.date) -> _Builder:
         """The builder of one month's page, whose suppression a trend or a year must follow."""
@@ -238,7 +240,10 @@ class _Builder:
     def columns(self, indicator: Indicator, found: Iterable[str]) -> list[Place]:
         if Dimension.CATEGORY not in indicator.dimensions:
             return [Place("", "")]
-        labels = {code: str(label) for code, label in indicator.categories().items()}
+        labels = self.labels.get(indicator.code)
+        if labels is None:
+            labels = {code: str(label) for code, label in indicator.categories().items()}
+            self.labels[indicator.code] = labels
         seen = set(found)
         listed = [Place(c, n) for c, n in labels.items() if c in seen or not indicator.sensitive]
         extra = sorted(seen - set(labels))

@@ -179,6 +179,7 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
             mark, _created = RollupWatermark.objects.get_or_create(source=source.name)
             mark = RollupWatermark.objects.select_for_update().get(pk=mark.pk)
             upto = source.max_id()
+            _rebuild_memory()
             DailyRollup.objects.filter(source=source.name).delete()
             MonthlyRollup.objects.filter(source=source.name).delete()
             written = _days_from_source(source, upto)
@@ -189,6 +190,14 @@ def rollups_rebuild(*, source_name: str | None = None) -> list[UpdateResult]:
         results.append(UpdateResult(source.name, written, upto))
     _analyze()
     return results
+
+
+def _rebuild_memory() -> None:
+    """More working memory for this transaction's grouped queries (PostgreSQL only)."""
+    work_mem = str(getattr(settings, "SIHAI_ROLLUP_REBUILD_WORK_MEM", "") or "")
+    if connection.vendor == "postgresql" and work_mem:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
 
 def _analyze() -> None:

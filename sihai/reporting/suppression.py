@@ -121,21 +121,24 @@ def suppress_table(
     col_total = n_rows > 1
     height, width = n_rows + int(col_total), n_cols + int(row_total)
     grid, base = _grid(rows, columns, measures, row_total=row_total, col_total=col_total)
+    small = (base > 0) & (base < k)
+    if not people or not (forced or forced_cells or small.any()):
+        # Nothing to hide (a city's or a district's tables, mostly): no search needed.
+        return _table(rows, columns, grid, None, row_total=row_total, col_total=col_total)
     reason = np.full((height, width), "", dtype=object)
-    if people:
-        reason[(base > 0) & (base < k)] = Reason.SMALL.value
-        for column, why in (forced or {}).items():
-            if width == 0 or height == 0:
-                break
-            if column == TOTAL and not (row_total or n_cols == 1):
-                continue
-            j = width - 1 if column == TOTAL else columns.index(column)
-            reason[height - 1, j] = reason[height - 1, j] or why
-        for (row, column), why in (forced_cells or {}).items():
-            at = _position(rows, columns, row, column, row_total=row_total, col_total=col_total)
-            if at[0] is not None and at[1] is not None:
-                reason[at[0], at[1]] = reason[at[0], at[1]] or why
-        _complement(base, reason, row_total=row_total, col_total=col_total)
+    reason[small] = Reason.SMALL.value
+    for column, why in (forced or {}).items():
+        if width == 0 or height == 0:
+            break
+        if column == TOTAL and not (row_total or n_cols == 1):
+            continue
+        j = width - 1 if column == TOTAL else columns.index(column)
+        reason[height - 1, j] = reason[height - 1, j] or why
+    for (row, column), why in (forced_cells or {}).items():
+        at = _position(rows, columns, row, column, row_total=row_total, col_total=col_total)
+        if at[0] is not None and at[1] is not None:
+            reason[at[0], at[1]] = reason[at[0], at[1]] or why
+    _complement(base, reason, row_total=row_total, col_total=col_total)
     return _table(rows, columns, grid, reason, row_total=row_total, col_total=col_total)
 
 
@@ -284,14 +287,15 @@ def _table(
     rows: list[str],
     columns: list[str],
     grid: list[list[Measure]],
-    reason: np.ndarray,
+    reason: np.ndarray | None,
     *,
     row_total: bool,
     col_total: bool,
 ) -> Table:
+    """The suppressed table (``reason`` None: nothing is hidden)."""
     n_rows, n_cols = len(rows), len(columns)
-
-    reasons = reason.tolist()
+    height, width = n_rows + int(col_total), n_cols + int(row_total)
+    reasons = reason.tolist() if reason is not None else [[""] * width for _ in range(height)]
 
     def at(i: int, j: int) -> Cell:
         return Cell(grid[i][j], reasons[i][j])
@@ -319,7 +323,7 @@ def _table(
         row_totals,
         column_totals,
         total,
-        suppressed_count=int((reason != "").sum()),
+        suppressed_count=int((reason != "").sum()) if reason is not None else 0,
     )
 
 
