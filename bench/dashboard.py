@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import io
 import json
 import os
@@ -65,6 +66,10 @@ from sihai.accounts.models import User  # noqa: E402
 from sihai.reporting import exports, rollups  # noqa: E402
 from sihai.reporting.models import DailyRollup, MonthlyRollup  # noqa: E402
 from sihai.reporting.registry import sources  # noqa: E402
+
+# What a server process does at start-up (config/wsgi.py), the garbage collector's tuning
+# included: the renders below run in this process through the test client.
+importlib.import_module("config.wsgi")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -384,10 +389,16 @@ def measure(
     cpu = time.process_time()
     fast = render_times(client, url, args.renders)
     row["rollups_ms"] = _summary(fast, time.process_time() - cpu)
+    # The same two over real HTTP, from a gunicorn worker (what a browser waits for).
+    row["http_built_each_time_ms"] = http_render_times(officer, args.renders, cache_seconds=0)
+    row["http_reused_ms"] = http_render_times(officer, args.renders, cache_seconds=60)
     from sihai.accounts.authentication import token_create  # noqa: PLC0415
 
     token = token_create(user=officer, name=f"bench-{size}").plaintext
     api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    if args.no_scan:
+        row["load"] = os.getloadavg()
+        return row
     fast_figures, slow_figures = _scan(row, client, api_client, year, args)
     row["same_figures"] = fast_figures == slow_figures
     row["load"] = os.getloadavg()
@@ -433,6 +444,74 @@ def _scan(
     return fast_figures, slow_figures
 
 
+def _free_port() -> int:
+    import socket  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def http_render_times(officer: User, n: int, *, cache_seconds: float) -> dict[str, float]:
+    """The city dashboard over real HTTP: ``gunicorn config.wsgi`` (one worker, one thread)
+    on a free loopback port, this database, signed in as ``officer`` (a session made by the
+    test client's ``force_login``), ``n`` GETs after two to warm up. The server is stopped
+    (its process group) at the end."""
+    import signal  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    session = Client()
+    session.force_login(officer)
+    cookie = f"sessionid={session.cookies['sessionid'].value}"
+    port = _free_port()
+    env = {**os.environ, "SIHAI_DASHBOARD_CACHE_SECONDS": str(cache_seconds)}
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/workbench/insight/5301/"
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept-Language": "en"})
+    try:
+        for _ in range(100):  # up to 10 s to start
+            try:
+                urllib.request.urlopen(request, timeout=30).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        urllib.request.urlopen(request, timeout=30).read()
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:
+                response.read()
+                if response.status != 200:
+                    sys.exit(f"{url} answered {response.status}")
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return {
+        "p50": round(statistics.median(times), 1),
+        "p95": round(percentile(times, 0.95), 1),
+        "max": round(max(times), 1),
+    }
+
+
 def _summary(times: list[float], cpu_seconds: float) -> dict[str, float]:
     return {
         "p50": round(statistics.median(times), 1),
@@ -468,6 +547,8 @@ def main() -> None:
     parser.add_argument("--no-rebuild", action="store_true")
     # Time the full scan once, through the metrics API (at 10 M requests a scan takes minutes).
     parser.add_argument("--scan-via-api", action="store_true")
+    # Renders only (the full scan was measured in an earlier run on the same data).
+    parser.add_argument("--no-scan", action="store_true")
     parser.add_argument("--export-only", action="store_true")
     parser.add_argument("--export-child", nargs=2, metavar=("KIND", "ROWS"), default=None)
     args = parser.parse_args()

@@ -450,7 +450,12 @@ def _build_dashboard(
         code for code in ancestor_codes(area.code) if any(code.startswith(root) for root in roots)
     ]
     names = _names(parents)
-    views = [builder.view(indicator, area.code) for indicator in chosen]
+    try:
+        views = [builder.view(indicator, area.code) for indicator in chosen]
+    finally:
+        # The month builders share this dict and hold it: a cycle of some 30,000 objects
+        # (every month's tables) left for the garbage collector unless it is broken here.
+        builder.month_builders.clear()
     _compare(views, area.code, period)
     return Dashboard(
         area=Place(area.code, area.short_name),
