@@ -452,10 +452,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def http_render_times(officer: User, n: int, *, cache_seconds: float) -> dict[str, float]:
+def http_render_times(
+    officer: User, n: int, *, cache_seconds: float, warm: int = 5
+) -> dict[str, float]:
     """The city dashboard over real HTTP: ``gunicorn config.wsgi`` (one worker, one thread)
     on a free loopback port, this database, signed in as ``officer`` (a session made by the
-    test client's ``force_login``), ``n`` GETs after two to warm up. The server is stopped
+    test client's ``force_login``), ``n`` GETs after ``warm`` to warm up. The server is stopped
     (its process group) at the end."""
     import signal  # noqa: PLC0415
     import urllib.request  # noqa: PLC0415
@@ -493,7 +495,8 @@ def http_render_times(officer: User, n: int, *, cache_seconds: float) -> dict[st
                 break
             except OSError:
                 time.sleep(0.1)
-        urllib.request.urlopen(request, timeout=30).read()
+        for _ in range(warm):  # a serving process is warm (psycopg prepares after 5 uses)
+            urllib.request.urlopen(request, timeout=30).read()
         times = []
         for _ in range(n):
             started = time.perf_counter()
@@ -549,11 +552,30 @@ def main() -> None:
     parser.add_argument("--scan-via-api", action="store_true")
     # Renders only (the full scan was measured in an earlier run on the same data).
     parser.add_argument("--no-scan", action="store_true")
+    # Only the two HTTP measurements, on the database as it is.
+    parser.add_argument("--http-only", action="store_true")
     parser.add_argument("--export-only", action="store_true")
     parser.add_argument("--export-child", nargs=2, metavar=("KIND", "ROWS"), default=None)
     args = parser.parse_args()
     if args.export_child:
         export_child(args.export_child[0], int(args.export_child[1]))
+        return
+    if args.http_only:
+        setup_test_environment()
+        officer = User.objects.get(username="city_officer")
+        print(
+            json.dumps(
+                {
+                    "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                    "load_before": os.getloadavg(),
+                    "http_built_each_time_ms": http_render_times(
+                        officer, args.renders, cache_seconds=0
+                    ),
+                    "http_reused_ms": http_render_times(officer, args.renders, cache_seconds=60),
+                    "load_after": os.getloadavg(),
+                }
+            )
+        )
         return
     if args.export_only:
         print(json.dumps(export_figures(args.export_rows, args.xlsx_rows), indent=2))
