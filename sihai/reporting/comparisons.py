@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,8 +95,14 @@ def comparisons_for(area_code: str, year: int) -> dict[str, Comparison]:
 def comparisons_visible(actor: Any) -> list[ComparisonFigure]:
     """The figures entered for the areas the actor may enter figures for."""
     roots = roots_for(actor, INSIGHT_COMPARE)
-    rows = ComparisonFigure.objects.order_by("-year", "area_code", "indicator_code")
-    return [r for r in rows if any(r.area_code.startswith(root) for root in roots)]
+    if not roots:
+        return []
+    scope = Q()
+    for root in roots:
+        scope |= Q(area_code__startswith=root)
+    return list(
+        ComparisonFigure.objects.filter(scope).order_by("-year", "area_code", "indicator_code")
+    )
 
 
 def compare_roots(actor: Any) -> list[str]:

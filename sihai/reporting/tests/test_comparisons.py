@@ -247,3 +247,14 @@ def test_the_export_carries_the_figure_and_the_gap(
     assert "97.5" in lines[0]
     assert "市医保局 统计公报" in lines[0]
     assert "-97.5" in lines[1]
+
+
+def test_the_list_shows_only_the_officers_area(persona: Callable[[str], User]) -> None:
+    from sihai.reporting.comparisons import comparisons_visible  # noqa: PLC0415
+
+    comparison_set(actor=persona("city_officer"), data=figure())
+    comparison_set(actor=persona("wuhua_officer"), data=figure("530102", "98.1"))
+    comparison_set(actor=persona("panlong_officer"), data=figure("530103", "95.0"))
+    assert {f.area_code for f in comparisons_visible(persona("wuhua_officer"))} == {"530102"}
+    assert len(comparisons_visible(persona("city_officer"))) == 3
+    assert comparisons_visible(persona("huashan_officer")) == []
